@@ -1,0 +1,74 @@
+"""The xlcpb command line: help everywhere, formats, errors without tracebacks."""
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from xlcpb.cli import build_parser, main
+
+
+def run(*argv):
+    return subprocess.run([sys.executable, "-m", "xlcpb", *argv], capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_every_command_has_help():
+    parser = build_parser()
+    commands = parser._subparsers._group_actions[0].choices
+    assert {"case-studies", "estimate"} <= set(commands)
+    for name in commands:
+        result = run(name, "--help")
+        assert result.returncode == 0 and "usage: xlcpb " + name in result.stdout
+
+
+def test_estimate_text_json_equals_paper_case(capsys):
+    assert main(["estimate", "--tokens", "1,000", "--params", "1.5e9",
+                 "--flops-per-s", "65e12", "--price-per-hour", "$0.50", "--format",
+                 "json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["modality"] == "text"
+    assert result["cost"] == pytest.approx(3e12 / 65e12 * 0.5 / 3600, rel=1e-15)
+
+
+def test_estimate_video_with_devices_csv_full_precision(capsys):
+    assert main(["estimate", "--seconds", "60", "--fps", "30", "--width", "256",
+                 "--height", "256", "--flops-per-unit", "1e15", "--flops-per-s", "125e12",
+                 "--price-per-hour", "2.5", "--devices", "10", "--format", "csv"]) == 0
+    rows = {row["symbol"]: row for row in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+    assert float(rows["S"]["value"]) == 353_894_400
+    assert float(rows["C"]["value"]) == pytest.approx(10.0, rel=1e-12)
+
+
+def test_estimate_audio_table(capsys):
+    assert main(["estimate", "--seconds", "60", "--sample-rate", "24000",
+                 "--flops-per-unit", "1e9", "--flops-per-s", "125e12",
+                 "--price-per-hour", "2.5"]) == 0
+    out = capsys.readouterr().out
+    assert "estimate (audio)" in out and "2,880,000" in out and "11.52" in out
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["estimate", "--tokens", "10", "--params", "1e9", "--flops-per-s", "65",
+      "--price-per-hour", "1"], "TFLOP/s"),
+    (["estimate", "--params", "1e9", "--flops-per-s", "65e12", "--price-per-hour", "1"],
+     "no content given"),
+    (["estimate", "--tokens", "10", "--flops-per-s", "65e12", "--price-per-hour", "1"],
+     "exactly one of flops_per_unit, params or total_flops"),
+    (["estimate", "--tokens", "10", "--fps", "30", "--params", "1e9", "--flops-per-s",
+      "65e12", "--price-per-hour", "1"], "--fps does not apply to text"),
+])
+def test_errors_are_one_line_without_traceback(argv, words):
+    result = run(*argv)
+    assert result.returncode == 2
+    assert words in result.stderr
+    assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_non_number_flag_is_refused_by_argparse():
+    result = run("estimate", "--tokens", "lots", "--params", "1e9", "--flops-per-s", "65e12",
+                 "--price-per-hour", "1")
+    assert result.returncode == 2 and "'lots' is not a number" in result.stderr

@@ -1,0 +1,20 @@
+"""Layer 1, the engine: pure, vectorised functions of the paper and the models.
+
+No I/O, no files, no xlwings. Everything numeric in xlcpb lives here, once.
+
+- :mod:`.cpb`      the Cost-Per-Byte Principle, eqs. (1)-(4), I and t
+- :mod:`.content`  content units (tokens, pixels, samples, frames) to bytes
+- :mod:`.flops`    FLOPs models (2N, Kaplan attention term, totals)
+"""
+
+from .content import (audio_bytes, frames, image_bytes, samples, text_bytes, utf8_bytes,
+                      video_bytes)
+from .cpb import (cost, cost_from_flops, cost_per_second, flops_per_byte, generation_time,
+                  hardware_flops_per_s, time_per_byte)
+from .flops import flops_per_token, flops_per_unit, total_flops
+
+__all__ = [
+    "audio_bytes", "cost", "cost_from_flops", "cost_per_second", "flops_per_byte",
+    "flops_per_token", "flops_per_unit", "frames", "generation_time", "hardware_flops_per_s", "image_bytes",
+    "samples", "text_bytes", "time_per_byte", "total_flops", "utf8_bytes", "video_bytes",
+]

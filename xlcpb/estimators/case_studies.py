@@ -1,0 +1,77 @@
+"""The paper's three case studies (section 6), recomputed step by step beside its figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..data.case_studies import load_case_studies, load_case_study_steps
+from ..engine.precision import agrees_to_printed, printed_value
+from .content_cost import ContentEstimate, estimate_content
+
+# Keys of a case in case_studies.toml that describe it rather than feed the estimate.
+_DESCRIPTIVE = {"id", "title", "section", "model", "hardware", "unit", "paper", "modality"}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a case: our value and, where the paper prints one, the paper's."""
+
+    key: str
+    symbol: str
+    unit: str
+    name: str
+    ours: float
+    paper: float | None        # the printed figure as a number, None where not printed
+    paper_printed: str | None  # verbatim, e.g. "0.00000641"
+    paper_eq: str | None       # equation number, e.g. "12"
+    matches_paper: bool | None  # to the printed precision; None where not printed
+    note: str | None           # why a figure differs (the video byte-count slip)
+
+
+@dataclass(frozen=True)
+class CaseStudy:
+    id: str
+    title: str
+    section: str
+    model: str
+    hardware: str
+    estimate: ContentEstimate
+    steps: list[Step]
+
+    @property
+    def discrepancies(self) -> list[Step]:
+        return [step for step in self.steps if step.matches_paper is False]
+
+
+def run_case(case: dict, steps: list[dict]) -> CaseStudy:
+    """Recompute one case of ``case_studies.toml``."""
+    inputs = {key: value for key, value in case.items() if key not in _DESCRIPTIVE}
+    estimate = estimate_content(case["modality"], **inputs)
+    values = estimate.as_dict()
+    rows = []
+    for step in steps:
+        paper = case["paper"].get(step["key"])
+        printed = paper["printed"] if paper else None
+        rows.append(Step(
+            key=step["key"], symbol=step["symbol"], unit=step["unit"], name=step["name"],
+            ours=values[step["key"]],
+            paper=printed_value(printed) if printed else None, paper_printed=printed,
+            paper_eq=paper["eq"] if paper else None,
+            matches_paper=agrees_to_printed(values[step["key"]], printed) if printed else None,
+            note=paper.get("note") if paper else None))
+    return CaseStudy(id=case["id"], title=case["title"], section=case["section"],
+                     model=case["model"], hardware=case["hardware"], estimate=estimate,
+                     steps=rows)
+
+
+def case_studies() -> list[CaseStudy]:
+    """The text, audio and video case studies, each step beside the paper's figure.
+
+    Examples
+    --------
+    >>> video = case_studies()[2]
+    >>> video.estimate.size_bytes, [step.symbol for step in video.discrepancies]
+    (353894400.0, ['S', 'F_byte', 'T_byte'])
+    """
+    steps = load_case_study_steps()
+    return [run_case(case, steps) for case in load_case_studies()]
