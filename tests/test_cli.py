@@ -1,5 +1,6 @@
 """The xlcpb command line: help everywhere, formats, errors without tracebacks."""
 
+import argparse
 import csv
 import io
 import json
@@ -16,13 +17,24 @@ def run(*argv):
                           text=True, timeout=120)
 
 
-def test_every_command_has_help():
-    parser = build_parser()
-    commands = parser._subparsers._group_actions[0].choices
-    assert {"case-studies", "estimate"} <= set(commands)
-    for name in commands:
-        result = run(name, "--help")
-        assert result.returncode == 0 and "usage: xlcpb " + name in result.stdout
+def _command_paths(parser, prefix=()):
+    """Every command and subcommand, as argv prefixes."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, subparser in action.choices.items():
+                yield prefix + (name,)
+                yield from _command_paths(subparser, prefix + (name,))
+
+
+def test_every_command_has_help(capsys):
+    paths = list(_command_paths(build_parser()))
+    assert {("case-studies",), ("estimate",), ("sheet", "history"),
+            ("sheet", "add", "prices")} <= set(paths)
+    for path in paths:
+        with pytest.raises(SystemExit) as exit_:
+            main([*path, "--help"])
+        assert exit_.value.code == 0
+        assert "usage: xlcpb " + " ".join(path) in capsys.readouterr().out
 
 
 def test_estimate_text_json_equals_paper_case(capsys):
@@ -72,3 +84,19 @@ def test_non_number_flag_is_refused_by_argparse():
     result = run("estimate", "--tokens", "lots", "--params", "1e9", "--flops-per-s", "65e12",
                  "--price-per-hour", "1")
     assert result.returncode == 2 and "'lots' is not a number" in result.stderr
+
+
+def test_estimate_with_hardware_name_uses_sheet_figures(capsys):
+    assert main(["estimate", "--tokens", "1000", "--params", "1.5e9", "--hardware", "T4",
+                 "--format", "json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["flops_per_s"] == 65e12  # the sheet's T4 fp16 tensor peak, as in the paper
+    assert result["price_row"]["provider"] == "modal"
+    assert result["cost_per_s"] == pytest.approx(result["price_row"]["price_per_device_hour"]
+                                                 / 3600)
+
+
+def test_estimate_without_speed_says_what_is_missing():
+    result = run("estimate", "--tokens", "10", "--params", "1e9")
+    assert result.returncode == 2
+    assert "--flops-per-s and --price-per-hour missing" in result.stderr

@@ -12,9 +12,9 @@ import sys
 
 from .. import __version__
 from ..errors import CPBError
-from . import case_studies_cmd, estimate_cmd
+from . import case_studies_cmd, estimate_cmd, sheet_cmd
 
-COMMANDS = (case_studies_cmd, estimate_cmd)
+COMMANDS = (case_studies_cmd, estimate_cmd, sheet_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args) or 0
     except CPBError as error:
+        print(f"xlcpb: error: {error}", file=sys.stderr)
+        return 2
+    except argparse.ArgumentTypeError as error:
         print(f"xlcpb: error: {error}", file=sys.stderr)
         return 2
     except OSError as error:

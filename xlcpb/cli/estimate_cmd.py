@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..data.case_studies import load_case_study_steps
+from ..data.sheet import load_sheet
 from ..errors import CPBError
 from ..estimators.content_cost import estimate_content
 from .options import add_format, number
@@ -57,11 +58,20 @@ def register(subparsers) -> None:
     flops.add_argument("--flops-per-unit", type=number,
                        help="FLOPs per token/image/sample/frame")
     flops.add_argument("--total-flops", type=number, help="F_total [FLOP]")
-    hardware = parser.add_argument_group("hardware and price")
-    hardware.add_argument("--flops-per-s", type=number, required=True,
+    hardware = parser.add_argument_group(
+        "hardware and price (numbers, or a name looked up in the sheet)")
+    hardware.add_argument("--flops-per-s", type=number,
                           help="one device's speed [FLOP/s], e.g. 65e12 for 65 TFLOP/s")
-    hardware.add_argument("--price-per-hour", type=number, required=True,
-                          help="price of one device per hour [$]")
+    hardware.add_argument("--hardware", help='a name from the sheet, e.g. "H100 SXM"')
+    hardware.add_argument("--precision", default="fp16",
+                          help="with --hardware: whose peak FLOP/s (default fp16)")
+    hardware.add_argument("--price-per-hour", type=number,
+                          help="price of one device per hour; default with --hardware: the "
+                               "sheet's lowest on-demand price")
+    hardware.add_argument("--provider", help="with --hardware: take this provider's price")
+    hardware.add_argument("--pricing-model", help="with --hardware: e.g. on-demand, spot")
+    hardware.add_argument("--region", help="with --hardware: the price's region")
+    hardware.add_argument("--sheet", metavar="DIR", help="folder of your own sheet")
     hardware.add_argument("--devices", type=number, default=1, help="devices (default 1)")
     add_format(parser)
     parser.set_defaults(run=run)
@@ -76,7 +86,27 @@ def _modality(args) -> str:
                        "--width/--height, or --bytes.", kind="value")
 
 
+def _hardware_figures(args) -> tuple[float, float, dict | None]:
+    """(FLOP/s per device, price per device-hour, the price row used or None)."""
+    if args.hardware is None:
+        missing = [flag for flag, value in (("--flops-per-s", args.flops_per_s),
+                                            ("--price-per-hour", args.price_per_hour))
+                   if value is None]
+        if missing:
+            raise CPBError(f"{' and '.join(missing)} missing.", argument=missing[0],
+                           value=None, fix="Give them as numbers, or name --hardware to look "
+                                           "them up in the sheet.", kind="value")
+        return args.flops_per_s, args.price_per_hour, None
+    sheet = load_sheet(args.sheet)
+    flops = args.flops_per_s or sheet.flops_per_s(args.hardware, args.precision)
+    if args.price_per_hour is not None:
+        return flops, args.price_per_hour, None
+    row = sheet.price(args.hardware, args.provider, args.pricing_model, args.region)
+    return flops, row["price_per_device_hour"], row
+
+
 def run(args) -> int:
+    flops_per_s, price_per_hour, price_row = _hardware_figures(args)
     modality = _modality(args)
     content = {flag: getattr(args, flag) for flag in CONTENT_FLAGS[modality]
                if getattr(args, flag) is not None}
@@ -87,13 +117,17 @@ def run(args) -> int:
                        argument=stray[0], value=getattr(args, stray[0]),
                        fix=f"{modality} takes --{', --'.join(CONTENT_FLAGS[modality])}.")
     estimate = estimate_content(
-        modality, flops_per_s_per_device=args.flops_per_s,
-        price_per_device_hour=args.price_per_hour, devices=args.devices,
+        modality, flops_per_s_per_device=flops_per_s,
+        price_per_device_hour=price_per_hour, devices=args.devices,
         flops_per_unit=args.flops_per_unit, params=args.params, n_layer=args.n_layer,
         n_ctx=args.n_ctx, d_model=args.d_model, total_flops=args.total_flops, **content)
     values = estimate.as_dict()
     rows = [{"symbol": step["symbol"], "name": step["name"], "value": values[step["key"]],
              "unit": step["unit"]} for step in load_case_study_steps()]
-    emit(args.format, rows, COLUMNS, {"modality": modality, **values},
-         title=f"Cost-Per-Byte estimate ({modality})")
+    source = (f"; price: {price_row['provider']} {price_row['instance_type']} "
+              f"{price_row['region']} {price_row['pricing_model']} "
+              f"{price_row['price_per_device_hour']:g} {price_row['currency']}/device-h "
+              f"({price_row['effective_date']})" if price_row else "")
+    emit(args.format, rows, COLUMNS, {"modality": modality, **values, "price_row": price_row},
+         title=f"Cost-Per-Byte estimate ({modality}){source}")
     return 0

@@ -1,0 +1,237 @@
+"""``xlcpb sheet``: list, show, add, export, diff, history and restore the price sheet."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..data.csvfiles import parse_csv_text, read_text_bounded
+from ..data.schema import KINDS, parse_table, schema
+from ..data.sheet import layer, load_bundled
+from ..data.store import HOME_ENV, SheetStore
+from ..workbook.sheet_export import export_sheet
+from .options import add_format
+from .output import emit
+
+# What `list` shows as a table per kind (csv and json show every column).
+TABLE_COLUMNS = {
+    "hardware": ["id", "name", "memory_bytes", "memory_bandwidth_bytes_per_s",
+                 "fp16_flops_per_s", "bf16_flops_per_s", "fp8_flops_per_s", "origin"],
+    "prices": ["hardware_id", "provider", "region", "instance_type", "pricing_model",
+               "price_per_device_hour", "currency", "effective_date", "origin"],
+    "api_prices": ["provider", "model", "input_price_per_mtok", "output_price_per_mtok",
+                   "cached_input_price_per_mtok", "currency", "origin"],
+}
+
+
+def _add_sheet_option(parser) -> None:
+    parser.add_argument("--sheet", metavar="DIR", type=Path,
+                        help=f"folder of the user's sheet (default: ${HOME_ENV}, else the "
+                             "user data folder)")
+
+
+def _subcommand(commands, command, run, help, description, formats=True, **arguments):
+    """A sheet subcommand with --sheet (and --format); ``arguments``: name -> add_argument kw."""
+    parser = commands.add_parser(command, help=help, description=description)
+    for argument, options in arguments.items():
+        parser.add_argument(argument, **options)
+    if formats:
+        add_format(parser)
+    _add_sheet_option(parser)
+    parser.set_defaults(run=run)
+    return parser
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "sheet", help="the hardware/price sheet: list, show, add, export, diff, history, restore",
+        description="The hardware/price sheet: bundled, sourced rows with your own rows layered "
+                    "over them. Every change is kept as a version.")
+    commands = parser.add_subparsers(dest="sheet_command", metavar="SUBCOMMAND", required=True)
+    _subcommand(commands, "list", run_list, "list the rows of one kind",
+                "List the sheet's rows of one kind.",
+                **{"--kind": dict(choices=KINDS, default="hardware",
+                                  help="hardware (default), prices or api_prices")})
+    _subcommand(commands, "show", run_show, "every field of one piece of hardware, and its prices",
+                "Show one hardware row and its prices.",
+                name=dict(help='as people write it: "H100 SXM", "h100-sxm5-80gb"'))
+    add = commands.add_parser("add", help="add or override rows in your own sheet",
+                              description="Add rows to your own sheet, from flags (one row) "
+                                          "or from a CSV file with the kind's header. A row "
+                                          "with the key of an existing row overrides it.")
+    kinds = add.add_subparsers(dest="kind", metavar="KIND", required=True)
+    for kind in schema().values():
+        kind_parser = _subcommand(
+            kinds, kind.name, run_add, f"add {kind.title} rows",
+            f"Add {kind.title} rows. Key: {', '.join(kind.key)}.", formats=False,
+            **{"--from": dict(dest="from_file", type=Path, metavar="CSV",
+                              help="a CSV file of rows with this kind's header"),
+               "--message": dict(default="", help="why, for the history")})
+        for column in kind.columns:
+            kind_parser.add_argument(f"--{column.name.replace('_', '-')}", dest=column.name,
+                                     metavar="VALUE",
+                                     help=f"{column.unit and f'[{column.unit}] '}"
+                                          f"{'(required) ' if column.required else ''}"
+                                          f"{column.help}")
+    _subcommand(commands, "export", run_export, "write the sheet as an Excel workbook",
+                "Write the sheet as a workbook: one Excel Table per kind, units in headers.",
+                formats=False, out=dict(type=Path, help="the .xlsx file to write"),
+                **{"--overwrite": dict(action="store_true", help="replace OUT if it exists")})
+    _subcommand(commands, "diff", run_diff, "what changed between two versions",
+                "Rows added, removed and changed between two versions of your sheet (default: "
+                "the previous version and the current one).",
+                old=dict(nargs="?", help="older version (default: the previous one)"),
+                new=dict(nargs="?", help="newer version (default: the current one)"))
+    _subcommand(commands, "history", run_history, "every version of your sheet",
+                "Every saved version of your sheet, oldest first.")
+    _subcommand(commands, "restore", run_restore, "make an earlier version current again",
+                "Make an earlier version current again (saved as a new version, so this can "
+                "be undone too).", formats=False,
+                version=dict(help="e.g. v0003 or 3 (see 'xlcpb sheet history')"))
+
+
+def _current(args):
+    store = SheetStore(args.sheet)
+    version = store.current_version()
+    return store, layer(load_bundled(), store.read(version) if version else {}, version)
+
+
+def run_list(args) -> int:
+    _, sheet = _current(args)
+    rows = sheet.tables[args.kind]
+    columns = (TABLE_COLUMNS[args.kind] if args.format == "table"
+               else schema()[args.kind].column_names + ["origin"])
+    emit(args.format, rows, columns,
+         title=f"{schema()[args.kind].title} ({len(rows)} rows, sheet {sheet.version})")
+    return 0
+
+
+def run_show(args) -> int:
+    _, sheet = _current(args)
+    row = sheet.hardware(args.name)
+    prices = sheet.price_rows(row["id"])
+    def shown(column):
+        value = row[column.name]
+        if isinstance(value, tuple):
+            return "|".join(value)
+        return str(value) if column.type == "year" and value is not None else value
+
+    fields = [{"field": column.name, "value": shown(column), "unit": column.unit}
+              for column in schema()["hardware"].columns]
+    if args.format == "json":
+        emit("json", [], [], {"hardware": row, "prices": prices})
+        return 0
+    emit(args.format, fields, ["field", "value", "unit"], title=f"{row['vendor']} {row['name']}")
+    if prices and args.format == "table":
+        print()
+        emit("table", prices, TABLE_COLUMNS["prices"], title="Prices")
+    return 0
+
+
+def _rows_from_flags(args, kind) -> list[dict]:
+    cells = {name: getattr(args, name) for name in kind.column_names
+             if getattr(args, name) is not None}
+    if not cells:
+        return []
+    header = list(cells)
+    return parse_table(kind, header, [[cells[name] for name in header]], "the command line",
+                       first_line=1)
+
+
+def run_add(args) -> int:
+    store, _ = _current(args)
+    kind = schema()[args.kind]
+    new_rows = _rows_from_flags(args, kind)
+    if args.from_file:
+        new_rows += parse_csv_text(kind, read_text_bounded(args.from_file), str(args.from_file))
+    if not new_rows:
+        raise_usage(f"give the row as flags (--{kind.column_names[0].replace('_', '-')} ...) "
+                    "or a file with --from")
+    tables = store.read()
+    by_key = {kind.key_of(row): row for row in tables[kind.name]}
+    bundled_keys = {kind.key_of(row) for row in load_bundled().tables[kind.name]}
+    report = []
+    for row in new_rows:
+        key = kind.key_of(row)
+        action = ("replaced your row" if key in by_key else
+                  "overrides the bundled row" if key in bundled_keys else "added")
+        by_key[key] = row
+        report.append(f"  {' / '.join(str(row[k]) for k in kind.key)}: {action}")
+    tables[kind.name] = list(by_key.values())
+    message = args.message or f"add {len(new_rows)} {kind.name} row(s)"
+    version = store.write(tables, message, bundled=load_bundled().tables)
+    print(f"Saved version {version} of {store.root} ({message}):")
+    print("\n".join(report))
+    return 0
+
+
+def raise_usage(message: str):
+    raise argparse.ArgumentTypeError(message)
+
+
+def run_export(args) -> int:
+    _, sheet = _current(args)
+    path = export_sheet(sheet, args.out, overwrite=args.overwrite)
+    counts = ", ".join(f"{len(sheet.tables[k])} {schema()[k].title.lower()}" for k in KINDS)
+    print(f"Wrote {path} ({counts}; sheet {sheet.version}).")
+    return 0
+
+
+def _diff_rows(kind, old_rows, new_rows) -> list[dict]:
+    old = {kind.key_of(row): row for row in old_rows}
+    new = {kind.key_of(row): row for row in new_rows}
+    changes = []
+    for key in sorted(set(old) | set(new)):
+        row = new.get(key) or old[key]
+        label = " / ".join(str(row[name]) for name in kind.key)
+        if key not in old:
+            changes.append({"kind": kind.name, "row": label, "change": "added", "column": "",
+                            "old": "", "new": ""})
+        elif key not in new:
+            changes.append({"kind": kind.name, "row": label, "change": "removed", "column": "",
+                            "old": "", "new": ""})
+        else:
+            for column in kind.column_names:
+                if old[key].get(column) != new[key].get(column):
+                    changes.append({"kind": kind.name, "row": label, "change": "changed",
+                                    "column": column, "old": old[key].get(column),
+                                    "new": new[key].get(column)})
+    return changes
+
+
+def run_diff(args) -> int:
+    store = SheetStore(args.sheet)
+    history = [version.id for version in store.history()]
+    new = store.resolve(args.new) if args.new else store.current_version()
+    if args.old:
+        old = store.resolve(args.old)
+    else:
+        position = history.index(new) if new in history else -1
+        old = history[position - 1] if position > 0 else None
+    old_tables = store.read(old) if old else {kind: [] for kind in KINDS}
+    new_tables = store.read(new) if new else {kind: [] for kind in KINDS}
+    changes = [change for kind in schema().values()
+               for change in _diff_rows(kind, old_tables[kind.name], new_tables[kind.name])]
+    emit(args.format, changes, ["kind", "row", "change", "column", "old", "new"],
+         title=f"Changes from {old or 'empty'} to {new or 'empty'}: {len(changes)}")
+    return 0
+
+
+def run_history(args) -> int:
+    store = SheetStore(args.sheet)
+    current = store.current_version()
+    rows = [{"version": v.id, "current": v.id == current, "created": v.created,
+             "message": v.message, **{f"{kind} rows": v.rows.get(kind, 0) for kind in KINDS}}
+            for v in store.history()]
+    emit(args.format, rows, ["version", "current", "created", "message"]
+         + [f"{kind} rows" for kind in KINDS],
+         title=f"Versions of {store.root}" + ("" if rows else " (none yet: no rows added)"))
+    return 0
+
+
+def run_restore(args) -> int:
+    store = SheetStore(args.sheet)
+    source = store.resolve(args.version)
+    version = store.restore(source, bundled=load_bundled().tables)
+    print(f"Restored {source} as the new version {version}.")
+    return 0

@@ -1,0 +1,192 @@
+"""The hardware/price sheet: the bundled tables with the user's own rows layered over them.
+
+>>> sheet = load_bundled()
+>>> sheet.hardware("NVIDIA H100 SXM")["id"]
+'h100-sxm5-80gb'
+>>> sheet.flops_per_s("T4", "fp16")
+65000000000000.0
+>>> sheet.price("A100 SXM4 40GB")["price_per_device_hour"]
+2.933908
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from ..errors import CPBError
+from ._toml import toml_reader
+from .csvfiles import parse_csv_text
+from .names import normalise, resolve
+from .schema import KINDS, check_references, schema
+from .store import SheetStore
+
+DEFAULT_PRICING_MODEL = "on-demand"
+
+
+@lru_cache(maxsize=1)
+def precisions() -> dict[str, dict]:
+    """``precisions.toml``: each precision's FLOP/s column and bytes per value."""
+    text = resources.files(__package__).joinpath("precisions.toml").read_text("utf-8")
+    return toml_reader.loads(text)
+
+
+def resolve_precision(precision: str, argument: str = "precision") -> str:
+    """Canonical precision name (``"BF16"``, ``"bfloat16"`` -> ``"bf16"``)."""
+    wanted = normalise(precision) if isinstance(precision, str) else None
+    for name, spec in precisions().items():
+        if wanted in [name] + [normalise(alias) for alias in spec["aliases"]]:
+            return name
+    raise CPBError(f"{argument} = {precision!r}: not a precision xlcpb knows.",
+                   argument=argument, value=precision,
+                   fix=f"Use one of {', '.join(precisions())}.", kind="value")
+
+
+def _hardware_names(row: dict) -> list[str]:
+    return [row["id"], row["name"], f"{row['vendor']} {row['name']}", *row["aliases"]]
+
+
+def _api_names(row: dict) -> list[str]:
+    return [row["model"], row["model"], f"{row['provider']} {row['model']}",
+            f"{row['provider']}/{row['model']}"]
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """Hardware, prices and API prices; user rows override bundled rows with the same key."""
+
+    tables: dict = field(repr=False)
+    bundled_version: str
+    user_version: str | None = None
+
+    @property
+    def version(self) -> str:
+        """Provenance: ``bundled-<hash>`` plus ``+user-<version>`` when the user has rows."""
+        return self.bundled_version + (f"+user-{self.user_version}" if self.user_version else "")
+
+    # -- hardware ------------------------------------------------------------------------
+    def hardware(self, name: str, argument: str = "hardware") -> dict:
+        """The hardware row ``name`` denotes (id, name or alias, as people write it)."""
+        return resolve(name, self.tables["hardware"], "hardware", _hardware_names, argument)
+
+    def field(self, name: str, field_name: str) -> object:
+        """One field of a hardware row: a column name, or a precision for its FLOP/s."""
+        row = self.hardware(name)
+        wanted = normalise(field_name) if isinstance(field_name, str) else None
+        for column in schema()["hardware"].column_names:
+            if normalise(column) == wanted:
+                value = row[column]
+                if value is None:
+                    raise CPBError(f"field = {field_name!r}: {row['name']} has no published "
+                                   f"{column}.", argument="field", value=field_name,
+                                   fix="See the notes column for why.", kind="na")
+                return "|".join(value) if isinstance(value, tuple) else value
+        try:
+            return self.flops_per_s(name, field_name)
+        except CPBError:
+            pass
+        raise CPBError(f"field = {field_name!r}: not a hardware field.", argument="field",
+                       value=field_name, fix=f"Use one of "
+                       f"{', '.join(schema()['hardware'].column_names)}, or a precision "
+                       f"({', '.join(precisions())}).", kind="value")
+
+    def flops_per_s(self, name: str, precision: str = "fp16") -> float:
+        """Dense peak FLOP/s of a device at ``precision``; an error where none is published."""
+        row = self.hardware(name)
+        canonical = resolve_precision(precision)
+        value = row[precisions()[canonical]["column"]]
+        if value is None:
+            has = [p for p, spec in precisions().items() if row[spec["column"]] is not None]
+            raise CPBError(f"precision = {precision!r}: {row['name']} has no published "
+                           f"{canonical} peak.", argument="precision", value=precision,
+                           fix=(f"Use a precision it has: {', '.join(has)}." if has else
+                                "No FLOP/s figure is published for it; give the FLOP/s as a "
+                                "number instead."), kind="na")
+        return value
+
+    # -- prices --------------------------------------------------------------------------
+    def price_rows(self, hardware: str) -> list[dict]:
+        hardware_id = self.hardware(hardware)["id"]
+        return [row for row in self.tables["prices"] if row["hardware_id"] == hardware_id]
+
+    def price(self, hardware: str, provider: str | None = None,
+              pricing_model: str | None = None, region: str | None = None) -> dict:
+        """The price row for ``hardware``: the lowest that fits the criteria given.
+
+        With no criteria, the lowest on-demand price in the sheet. Prices in different
+        currencies are never compared: name a provider (or currency-consistent criteria).
+        """
+        rows = self.price_rows(hardware)
+        model = pricing_model or DEFAULT_PRICING_MODEL
+        chosen = [row for row in rows
+                  if row["pricing_model"] == model
+                  and (provider is None or row["provider"].casefold() == provider.casefold())
+                  and (region is None or row["region"].casefold() == region.casefold())]
+        if not chosen:
+            offered = sorted({f"{r['provider']}/{r['pricing_model']}/{r['region']}"
+                              for r in rows})
+            criteria = ", ".join(f"{k}={v!r}" for k, v in (("provider", provider),
+                                 ("pricing_model", model), ("region", region)) if v)
+            raise CPBError(f"hardware = {hardware!r}: no price with {criteria}.",
+                           argument="hardware", value=hardware,
+                           fix=(f"Prices in the sheet for it: {', '.join(offered)}."
+                                if offered else "The sheet has no price for it: add one with "
+                                "'xlcpb sheet add prices' or pass a price per hour."),
+                           kind="na")
+        currencies = sorted({row["currency"] for row in chosen})
+        if len(currencies) > 1:
+            raise CPBError(f"hardware = {hardware!r}: matching prices are in "
+                           f"{' and '.join(currencies)}; xlcpb never compares currencies.",
+                           argument="hardware", value=hardware,
+                           fix="Name the provider (or region) to pick one.", kind="na")
+        return min(chosen, key=lambda row: row["price_per_device_hour"])
+
+    def api_price(self, model: str) -> dict:
+        return resolve(model, self.tables["api_prices"], "API model", _api_names, "model")
+
+
+def _bundled_texts() -> dict[str, str]:
+    files = resources.files(__package__)
+    return {kind: files.joinpath(spec.file).read_text("utf-8")
+            for kind, spec in schema().items()}
+
+
+@lru_cache(maxsize=1)
+def load_bundled() -> Sheet:
+    """The sheet shipped with the package, validated."""
+    texts = _bundled_texts()
+    tables = {kind: [{**row, "origin": "bundled"} for row in
+                     parse_csv_text(schema()[kind], texts[kind], f"bundled {schema()[kind].file}")]
+              for kind in KINDS}
+    check_references(tables, "the bundled sheet")
+    digest = hashlib.sha256("".join(texts[kind] for kind in KINDS).encode()).hexdigest()
+    return Sheet(tables=tables, bundled_version=f"bundled-{digest[:10]}")
+
+
+def layer(bundled: Sheet, user_tables: dict[str, list[dict]], user_version: str | None) -> Sheet:
+    """Bundled rows with the user's rows over them (same key: the user's row wins)."""
+    tables = {}
+    for kind in KINDS:
+        spec = schema()[kind]
+        merged = {spec.key_of(row): row for row in bundled.tables[kind]}
+        for row in user_tables.get(kind, []):
+            merged[spec.key_of(row)] = {**row, "origin": "user"}
+        tables[kind] = list(merged.values())
+    check_references(tables, "the user's sheet")
+    return Sheet(tables=tables, bundled_version=bundled.bundled_version,
+                 user_version=user_version)
+
+
+@lru_cache(maxsize=8)
+def _load_layered(root: Path, version: str | None) -> Sheet:
+    store = SheetStore(root)
+    return layer(load_bundled(), store.read(version) if version else {}, version)
+
+
+def load_sheet(home: Path | str | None = None) -> Sheet:
+    """The sheet in force: bundled plus the user's current version (cached per version)."""
+    store = SheetStore(home)
+    return _load_layered(store.home, store.current_version())
