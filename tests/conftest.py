@@ -1,7 +1,13 @@
 import os
 from pathlib import Path
 
-import pytest
+# The Excel functions are tested through xlwings' Office.js call path (the one xlwings Lite
+# and xlwings Server use). xlwings picks its decorators when first imported, so this must be
+# set before anything imports it. The licence key is for tests only (noncommercial use).
+os.environ.setdefault("XLWINGS_ON_SERVER", "true")
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+
+import pytest  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

@@ -102,3 +102,10 @@ def test_bad_inputs_name_argument_value_and_fix(call, argument, words):
 def test_unit_slip_message_says_what_was_meant():
     with pytest.raises(CPBError, match=r"65e12"):
         xlcpb.time_per_byte(7.5e8, 65)
+
+
+def test_overflow_is_refused_not_returned_as_infinity():
+    with pytest.raises(CPBError, match="too large to represent"):
+        xlcpb.image_bytes(1e308, 1e308)
+    with pytest.raises(CPBError, match=r"result \(item 2 of 2\)"):
+        xlcpb.text_bytes([1.0, 1e308], 1e10)

@@ -84,10 +84,9 @@ class Sheet:
                                    f"{column}.", argument="field", value=field_name,
                                    fix="See the notes column for why.", kind="na")
                 return "|".join(value) if isinstance(value, tuple) else value
-        try:
+        if wanted in {normalise(alias) for spec_name, spec in precisions().items()
+                      for alias in [spec_name, *spec["aliases"]]}:
             return self.flops_per_s(name, field_name)
-        except CPBError:
-            pass
         raise CPBError(f"field = {field_name!r}: not a hardware field.", argument="field",
                        value=field_name, fix=f"Use one of "
                        f"{', '.join(schema()['hardware'].column_names)}, or a precision "

@@ -8,6 +8,9 @@ error together with its position.
 
 from __future__ import annotations
 
+import functools
+import math
+
 import numpy as np
 
 from ..errors import CPBError, bad_argument
@@ -44,8 +47,16 @@ def check_finite(name: str, array: np.ndarray, unit: str) -> None:
                    f"Give {name} as a finite number in {unit}.")
 
 
+def _plain_number(value) -> bool:
+    """A Python int or float (not bool): the scalar fast path, with no numpy overhead."""
+    kind = type(value)
+    return kind is float or kind is int
+
+
 def positive(name: str, value, unit: str) -> np.ndarray:
     """A finite, strictly positive quantity (a divisor, a size, a speed)."""
+    if _plain_number(value) and value > 0 and math.isfinite(value):
+        return float(value)
     array = as_float_array(name, value)
     check_finite(name, array, unit)
     bad = array <= 0
@@ -57,6 +68,8 @@ def positive(name: str, value, unit: str) -> np.ndarray:
 
 def non_negative(name: str, value, unit: str) -> np.ndarray:
     """A finite quantity that may be zero (a count of optional terms, a price)."""
+    if _plain_number(value) and value >= 0 and math.isfinite(value):
+        return float(value)
     array = as_float_array(name, value)
     check_finite(name, array, unit)
     bad = array < 0
@@ -69,6 +82,9 @@ def non_negative(name: str, value, unit: str) -> np.ndarray:
 def at_least(name: str, value, floor: float, unit: str, hint: str) -> np.ndarray:
     """A positive quantity that is implausible below ``floor`` (a unit slip, usually)."""
     array = positive(name, value, unit)
+    if type(array) is float and array >= floor:
+        return array
+    array = np.asarray(array)
     bad = array < floor
     if bad.any():
         _first_bad(name, array, bad, f"implausibly small for {unit} (below {floor:g})", hint)
@@ -77,6 +93,9 @@ def at_least(name: str, value, floor: float, unit: str, hint: str) -> np.ndarray
 
 def whole(name: str, array: np.ndarray, unit: str) -> np.ndarray:
     """Refuse fractions where only whole numbers make sense (channels, devices)."""
+    if type(array) is float and array == math.floor(array):
+        return array
+    array = np.asarray(array)
     bad = array != np.floor(array)
     if bad.any():
         _first_bad(name, array, bad, "must be a whole number",
@@ -85,7 +104,32 @@ def whole(name: str, array: np.ndarray, unit: str) -> np.ndarray:
 
 
 def scalar_or_array(result: np.ndarray):
-    """Follow the ufunc convention: a 0-d result comes back as a Python float."""
+    """Follow the ufunc convention: a 0-d result comes back as a Python float.
+
+    A result too large for a float (inputs near 1e308) is refused, never returned as inf.
+    """
+    if type(result) is float and math.isfinite(result):
+        return result
+    overflow = ~np.isfinite(result)
+    if np.any(overflow):
+        index = int(np.flatnonzero(overflow)[0]) if np.ndim(result) else 0
+        where = "" if np.ndim(result) == 0 else f" (item {index + 1} of {np.size(result)})"
+        raise CPBError(f"result{where}: too large to represent (above 1.8e308).",
+                       argument="result" + where, value=None,
+                       fix="Check the inputs' units: one of them is far too large.",
+                       kind="num")
     if np.ndim(result) == 0:
         return float(result)
     return result
+
+
+def vectorised(function):
+    """Mark an engine function: numpy's overflow warnings are silenced because the result
+    check in :func:`scalar_or_array` turns an overflow into a CPBError instead."""
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        if all(map(_plain_number, args)) and all(map(_plain_number, kwargs.values())):
+            return function(*args, **kwargs)  # plain floats: no numpy warnings to silence
+        with np.errstate(over="ignore", invalid="ignore"):
+            return function(*args, **kwargs)
+    return wrapper

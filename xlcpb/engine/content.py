@@ -10,11 +10,12 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import CPBError
-from ._inputs import positive, scalar_or_array, whole
+from ._inputs import positive, scalar_or_array, vectorised, whole
 
 BITS_PER_BYTE = 8.0
 
 
+@vectorised
 def text_bytes(tokens, bytes_per_token=4):
     """Size of generated text from a token count, eq. (9).
 
@@ -43,6 +44,7 @@ def text_bytes(tokens, bytes_per_token=4):
     return scalar_or_array(count * per_token)
 
 
+@vectorised
 def utf8_bytes(text):
     """Size of an actual string in bytes, as UTF-8 (the encoding the paper's 'bytes' means).
 
@@ -72,6 +74,7 @@ def utf8_bytes(text):
     return np.vectorize(lambda item: len(item.encode("utf-8")), otypes=[np.int64])(array)
 
 
+@vectorised
 def samples(seconds, sample_rate_hz):
     """Audio samples per channel in a clip, section 6.2.1: seconds x sample rate.
 
@@ -97,6 +100,7 @@ def samples(seconds, sample_rate_hz):
     return scalar_or_array(duration * rate)
 
 
+@vectorised
 def frames(seconds, fps):
     """Video frames in a clip, section 6.3.1: seconds x frames per second.
 
@@ -128,6 +132,7 @@ def _bytes_per_unit(channels, bits, channels_name, bits_name):
     return count * depth / BITS_PER_BYTE
 
 
+@vectorised
 def image_bytes(width_px, height_px, channels=3, bits_per_channel=8, images=1):
     """Size of raw images: images x width x height x channels x bits / 8.
 
@@ -160,6 +165,7 @@ def image_bytes(width_px, height_px, channels=3, bits_per_channel=8, images=1):
     return scalar_or_array(count * width * height * per_pixel)
 
 
+@vectorised
 def audio_bytes(seconds, sample_rate_hz, bits_per_sample=16, channels=1):
     """Size of raw PCM audio, eq. (14): seconds x rate x channels x bits / 8.
 
@@ -192,6 +198,7 @@ def audio_bytes(seconds, sample_rate_hz, bits_per_sample=16, channels=1):
     return scalar_or_array(duration * rate * per_sample)
 
 
+@vectorised
 def video_bytes(seconds, fps, width_px, height_px, channels=3, bits_per_channel=8):
     """Size of raw video, eq. (21): seconds x fps x width x height x channels x bits / 8.
 

@@ -9,7 +9,7 @@ refuses inputs that would make a silent inf, NaN or zero cost.
 
 from __future__ import annotations
 
-from ._inputs import at_least, non_negative, positive, scalar_or_array, whole
+from ._inputs import at_least, non_negative, positive, scalar_or_array, vectorised, whole
 
 SECONDS_PER_HOUR = 3600.0
 
@@ -20,6 +20,7 @@ _FLOPS_UNIT_HINT = ("Give the hardware speed in FLOP/s, not TFLOP/s: "
                     "65 TFLOP/s is 65e12 (=65*10^12).")
 
 
+@vectorised
 def flops_per_byte(total_flops, size_bytes):
     """FLOPs per byte of generated content, eq. (3).
 
@@ -49,6 +50,7 @@ def flops_per_byte(total_flops, size_bytes):
     return scalar_or_array(total / size)
 
 
+@vectorised
 def time_per_byte(flops_per_byte, flops_per_s):
     """Per-byte generation time T_byte, eq. (2).
 
@@ -80,6 +82,7 @@ def time_per_byte(flops_per_byte, flops_per_s):
     return scalar_or_array(f_byte / speed)
 
 
+@vectorised
 def cost(t_byte_s, cost_per_s, size_bytes):
     """Total cost of generating content, eq. (1): the Cost-Per-Byte Principle.
 
@@ -112,6 +115,7 @@ def cost(t_byte_s, cost_per_s, size_bytes):
     return scalar_or_array(t_byte * rate * size)
 
 
+@vectorised
 def cost_from_flops(total_flops, flops_per_s, cost_per_s):
     """Total cost straight from FLOPs, eq. (4); equal to eq. (1) after (2) and (3).
 
@@ -145,6 +149,7 @@ def cost_from_flops(total_flops, flops_per_s, cost_per_s):
     return scalar_or_array(total / speed * rate)
 
 
+@vectorised
 def hardware_flops_per_s(flops_per_s_per_device, devices=1):
     """Speed of a cluster of identical devices, eq. (24).
 
@@ -175,6 +180,7 @@ def hardware_flops_per_s(flops_per_s_per_device, devices=1):
     return scalar_or_array(speed * count)
 
 
+@vectorised
 def cost_per_second(price_per_hour, devices=1):
     """Per-second inference cost I from an hourly price per device, eqs. (11), (19), (27).
 
@@ -204,6 +210,7 @@ def cost_per_second(price_per_hour, devices=1):
     return scalar_or_array(price * count / SECONDS_PER_HOUR)
 
 
+@vectorised
 def generation_time(t_byte_s, size_bytes):
     """Generation time t = T_byte x S, eqs. (10), (18), (26).
 

@@ -8,9 +8,10 @@ FLOPs per token, N the non-embedding parameters; the paper under study uses the 
 
 from __future__ import annotations
 
-from ._inputs import non_negative, positive, scalar_or_array
+from ._inputs import non_negative, positive, scalar_or_array, vectorised
 
 
+@vectorised
 def flops_per_token(params, n_layer=0, n_ctx=0, d_model=0):
     """Forward-pass FLOPs per token of a decoder-only transformer (Kaplan et al., Table 1).
 
@@ -53,6 +54,7 @@ def flops_per_token(params, n_layer=0, n_ctx=0, d_model=0):
     return scalar_or_array(2.0 * n_params + 2.0 * layers * context * width)
 
 
+@vectorised
 def total_flops(flops_per_unit, units):
     """Total FLOPs from FLOPs per content unit, eqs. (13) and (22).
 
@@ -82,6 +84,7 @@ def total_flops(flops_per_unit, units):
     return scalar_or_array(per_unit * count)
 
 
+@vectorised
 def flops_per_unit(total_flops, units):
     """FLOPs per content unit from a total: the inverse of :func:`total_flops`.
 
