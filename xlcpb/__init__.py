@@ -24,10 +24,11 @@ from .engine import (audio_bytes, cost, cost_from_flops, cost_per_second, flops_
 from .errors import CPBError
 from .estimators.case_studies import case_studies
 from .estimators.content_cost import estimate_content
+from .estimators.llm import estimate_llm, implied_efficiency
 
 __all__ = [
     "CPBError", "__version__", "audio_bytes", "case_studies", "cost", "cost_from_flops",
-    "cost_per_second", "estimate_content", "flops_per_byte", "flops_per_token",
+    "cost_per_second", "estimate_content", "estimate_llm", "implied_efficiency", "flops_per_byte", "flops_per_token",
     "flops_per_unit", "frames", "generation_time", "hardware_flops_per_s", "image_bytes",
     "samples", "text_bytes", "time_per_byte", "total_flops", "utf8_bytes", "video_bytes",
 ]

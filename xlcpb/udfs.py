@@ -13,14 +13,16 @@ import xlwings as xw
 
 from . import __version__, engine
 from .data.sheet import load_sheet
+from .estimators.llm import estimate_llm, refuse_unless_fits
 from .excel.calls import call, lookup, numbers_or_lookup, whole_call_error
-from .excel.cells import single_text
+from .excel.cells import CellError, single_text
 
 __all__ = [  # what `from xlcpb.udfs import *` (xlwings Lite's main.py) registers
     "cpb_bytes_audio", "cpb_bytes_image", "cpb_bytes_text", "cpb_bytes_video", "cpb_cost",
     "cpb_cost_from_flops", "cpb_cost_per_second", "cpb_flops_per_byte", "cpb_flops_per_token",
     "cpb_frames", "cpb_hardware_flops", "cpb_hw", "cpb_price", "cpb_samples", "cpb_tbyte",
-    "cpb_time", "cpb_total_flops", "cpb_version",
+    "cpb_time", "cpb_total_flops", "cpb_version", "cpb_llm_ttft", "cpb_llm_tpot",
+    "cpb_llm_tokens_per_s", "cpb_llm_max_batch", "cpb_llm_cost_per_mtok",
 ]
 CATEGORY = "xlcpb"
 DEFAULT_PRECISION = "fp16"  # the paper's "mixed precision" tensor-core peaks (T4, V100)
@@ -199,6 +201,99 @@ def cpb_price(hardware, provider=None, pricing_model=None, region=None):
                       name, who, model, where)["price_per_device_hour"],
                   ("hardware", hardware, None), ("provider", provider, None),
                   ("pricing_model", pricing_model, None), ("region", region, None))
+
+
+# -- realistic LLM serving (roofline of prefill and decode, calibrated) -------------------
+
+_LLM_DOCS = dict(
+    model='a catalog model: "Llama-3.1-8B", "gpt2-xl", "Mixtral-8x7B"...',
+    hardware='a sheet hardware name: "H100 SXM", "T4"...',
+    precision="bf16 (default), fp16, fp8, fp4, int8, int4, q4_0, q4_k_m or fp32",
+    batch='concurrent sequences (default 1), or "max" for the largest that fits',
+    input_tokens="prompt tokens per sequence (default 1000)",
+    output_tokens="output tokens per sequence (default 200)",
+    devices="devices in tensor parallel (default 1)")
+LLM_DEFAULTS = {"precision": "bf16", "batch": 1.0, "input_tokens": 1000.0,
+                "output_tokens": 200.0, "devices": 1.0, "direction": "blended"}
+COST_FIELDS = {"input": "cost_per_mtok_input", "output": "cost_per_mtok_output",
+               "blended": "cost_per_mtok_blended"}
+
+
+def _llm_call(field, model, hardware, precision, batch, input_tokens, output_tokens, devices,
+              with_price=False, price_per_hour=None):
+    """One vectorised estimate over the numeric ranges; model, hardware, precision are cells."""
+    names = {}
+    for name, value in (("model", model), ("hardware", hardware), ("precision", precision)):
+        names[name], problem = single_text(name, value, LLM_DEFAULTS.get(name))
+        if problem:
+            return whole_call_error(problem)
+    batch_text, _ = single_text("batch", batch, None)
+    use_max = isinstance(batch_text, str) and batch_text.strip().lower() == "max"
+
+    def run(*numbers):
+        numbers = list(numbers)
+        chosen_batch = "max" if use_max else numbers.pop(0)
+        price = numbers.pop() if with_price else None
+        estimate = estimate_llm(names["model"], names["hardware"], names["precision"],
+                                numbers[2], chosen_batch, numbers[0], numbers[1], price)
+        return refuse_unless_fits(estimate, getattr(estimate, field))
+
+    arguments = [] if use_max else [("batch", batch, LLM_DEFAULTS["batch"])]
+    arguments += [("input_tokens", input_tokens, LLM_DEFAULTS["input_tokens"]),
+                  ("output_tokens", output_tokens, LLM_DEFAULTS["output_tokens"]),
+                  ("devices", devices, LLM_DEFAULTS["devices"])]
+    if with_price:
+        arguments.append(("price_per_hour", price_per_hour, None))
+    return call(run, *arguments)
+
+
+@excel_function(**_LLM_DOCS)
+def cpb_llm_ttft(model, hardware, precision=None, batch=None, input_tokens=None,
+                 output_tokens=None, devices=None):
+    """Time to first token: prefill of the batch's prompts, on the roofline [s]."""
+    return _llm_call("ttft_s", model, hardware, precision, batch, input_tokens, output_tokens,
+                     devices)
+
+
+@excel_function(**_LLM_DOCS)
+def cpb_llm_tpot(model, hardware, precision=None, batch=None, input_tokens=None,
+                 output_tokens=None, devices=None):
+    """Time per output token at this batch: decode reads weights and KV cache each step [s]."""
+    return _llm_call("tpot_s", model, hardware, precision, batch, input_tokens, output_tokens,
+                     devices)
+
+
+@excel_function(**_LLM_DOCS)
+def cpb_llm_tokens_per_s(model, hardware, precision=None, batch=None, input_tokens=None,
+                         output_tokens=None, devices=None):
+    """Output tokens per second of the whole system at this batch [tokens/s]."""
+    return _llm_call("output_tokens_per_s", model, hardware, precision, batch, input_tokens,
+                     output_tokens, devices)
+
+
+@excel_function(**{k: v for k, v in _LLM_DOCS.items() if k != "batch"})
+def cpb_llm_max_batch(model, hardware, precision=None, input_tokens=None, output_tokens=None,
+                      devices=None):
+    """Largest batch whose weights and KV cache fit in the devices' memory [sequences]."""
+    return _llm_call("max_batch", model, hardware, precision, None, input_tokens,
+                     output_tokens, devices)
+
+
+@excel_function(model=_LLM_DOCS["model"], hardware=_LLM_DOCS["hardware"],
+                price_per_hour="price of one device per hour [$], e.g. =CPB_PRICE(hardware)",
+                direction="input, output or blended (default)", precision=_LLM_DOCS["precision"],
+                batch=_LLM_DOCS["batch"], input_tokens=_LLM_DOCS["input_tokens"],
+                output_tokens=_LLM_DOCS["output_tokens"], devices=_LLM_DOCS["devices"])
+def cpb_llm_cost_per_mtok(model, hardware, price_per_hour, direction=None, precision=None,
+                          batch=None, input_tokens=None, output_tokens=None, devices=None):
+    """Cost per million tokens served: input, output or blended [$/1M tokens]."""
+    chosen, problem = single_text("direction", direction, LLM_DEFAULTS["direction"])
+    if problem or chosen.strip().lower() not in COST_FIELDS:
+        return whole_call_error(problem or CellError(
+            "#VALUE!", f"direction = {chosen!r}: use input, output or blended."))
+    return _llm_call(COST_FIELDS[chosen.strip().lower()], model, hardware, precision, batch,
+                     input_tokens, output_tokens, devices, with_price=True,
+                     price_per_hour=price_per_hour)
 
 
 @xw.func

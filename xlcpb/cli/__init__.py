@@ -12,9 +12,9 @@ import sys
 
 from .. import __version__
 from ..errors import CPBError
-from . import case_studies_cmd, estimate_cmd, lite_cmd, sheet_cmd
+from . import calibrate_cmd, case_studies_cmd, estimate_cmd, lite_cmd, llm_cmd, sheet_cmd
 
-COMMANDS = (case_studies_cmd, estimate_cmd, sheet_cmd, lite_cmd)
+COMMANDS = (case_studies_cmd, estimate_cmd, llm_cmd, sheet_cmd, calibrate_cmd, lite_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

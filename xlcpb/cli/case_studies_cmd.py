@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from ..estimators.case_studies import case_studies
+from ..estimators.case_studies import case_studies, realistic_text_case
 from .options import add_format
 from .output import emit
 
@@ -16,6 +16,9 @@ def register(subparsers) -> None:
         "case-studies", help="reproduce the paper's text, audio and video case studies",
         description="Recompute the paper's section 6 step by step (S, F_byte, T_byte, t, I, "
                     "C), each beside the figure the paper prints, flagging where they differ.")
+    parser.add_argument("--realistic", action="store_true",
+                        help="also run the text case through the realistic serving model "
+                             "(memory bandwidth, KV cache) beside the paper's formula")
     add_format(parser)
     parser.set_defaults(run=run)
 
@@ -34,6 +37,9 @@ def run(args) -> int:
         "discrepancies": [{"symbol": step.symbol, "ours": step.ours,
                            "paper": step.paper_printed, "note": step.note}
                           for step in case.discrepancies]} for case in cases]}
+    realistic = realistic_text_case() if args.realistic else None
+    if realistic:
+        document["realistic_text"] = realistic
     emit(args.format, rows, COLUMNS, document,
          title="The paper's case studies (section 6): our figures beside the paper's")
     if args.format == "table":
@@ -41,4 +47,16 @@ def run(args) -> int:
             for step in case.discrepancies:
                 print(f"\n! {case.id} {step.symbol}: the paper prints {step.paper_printed}, "
                       f"we compute {step.ours:,.10g}. {step.note or ''}".rstrip())
+        if realistic:
+            print()
+            keys = [("seconds_per_token", "time per token", "s"),
+                    ("generation_s", "time for 1,000 tokens", "s"), ("cost", "cost", "$")]
+            emit("table", [{"quantity": label, "paper's formula": realistic["paper"][key],
+                            "realistic": realistic["realistic"][key],
+                            "realistic / paper": realistic["realistic_over_paper"][key],
+                            "unit": unit}
+                           for key, label, unit in keys],
+                 ["quantity", "paper's formula", "realistic", "realistic / paper", "unit"],
+                 title="The text case, realistically: GPT-2 1.5B on a T4, fp16, one stream "
+                       f"(decode is {realistic['realistic']['decode_bound']}-bound)")
     return 0

@@ -17,6 +17,8 @@ FORMATS = ("table", "csv", "json")
 
 def _plain(value):
     """JSON-ready Python value: numpy scalars to float/int, arrays to lists."""
+    if hasattr(value, "__dataclass_fields__"):
+        return _plain(vars(value))
     if isinstance(value, np.ndarray):
         return value.tolist()
     if isinstance(value, np.generic):

@@ -60,7 +60,7 @@ def register(subparsers) -> None:
                                           "or from a CSV file with the kind's header. A row "
                                           "with the key of an existing row overrides it.")
     kinds = add.add_subparsers(dest="kind", metavar="KIND", required=True)
-    for kind in schema().values():
+    for kind in (schema()[name] for name in KINDS):
         kind_parser = _subcommand(
             kinds, kind.name, run_add, f"add {kind.title} rows",
             f"Add {kind.title} rows. Key: {', '.join(kind.key)}.", formats=False,
@@ -210,7 +210,7 @@ def run_diff(args) -> int:
         old = history[position - 1] if position > 0 else None
     old_tables = store.read(old) if old else {kind: [] for kind in KINDS}
     new_tables = store.read(new) if new else {kind: [] for kind in KINDS}
-    changes = [change for kind in schema().values()
+    changes = [change for kind in (schema()[name] for name in KINDS)
                for change in _diff_rows(kind, old_tables[kind.name], new_tables[kind.name])]
     emit(args.format, changes, ["kind", "row", "change", "column", "old", "new"],
          title=f"Changes from {old or 'empty'} to {new or 'empty'}: {len(changes)}")

@@ -17,7 +17,8 @@ from importlib import resources
 from ..errors import CPBError
 from ._toml import toml_reader
 
-KINDS = ("hardware", "prices", "api_prices")
+KINDS = ("hardware", "prices", "api_prices")  # the price sheet's kinds (user-editable)
+CATALOG_KINDS = ("models",)                     # bundled catalogs, same validation
 LIST_SEPARATOR = "|"
 MAX_REPORTED_PROBLEMS = 20
 
@@ -70,7 +71,7 @@ def schema() -> dict[str, Kind]:
     text = resources.files(__package__).joinpath("schema.toml").read_text("utf-8")
     raw = toml_reader.loads(text)
     kinds = {}
-    for name in KINDS:
+    for name in KINDS + CATALOG_KINDS:
         spec = raw[name]
         columns = tuple(Column(name=column, **{k: tuple(v) if k == "choices" else v
                                                for k, v in attrs.items()})
@@ -171,7 +172,7 @@ def parse_table(kind: Kind, header: list[str], rows: list[list[str]], source: st
 def check_references(tables: dict[str, list[dict]], source: str) -> None:
     """Every column that ``references`` another kind names a row that exists in it."""
     problems = []
-    for kind in schema().values():
+    for kind in (schema()[name] for name in tables):
         for column in kind.columns:
             if not column.references:
                 continue

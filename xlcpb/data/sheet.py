@@ -149,8 +149,7 @@ class Sheet:
 
 def _bundled_texts() -> dict[str, str]:
     files = resources.files(__package__)
-    return {kind: files.joinpath(spec.file).read_text("utf-8")
-            for kind, spec in schema().items()}
+    return {kind: files.joinpath(schema()[kind].file).read_text("utf-8") for kind in KINDS}
 
 
 @lru_cache(maxsize=1)

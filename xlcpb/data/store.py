@@ -82,7 +82,8 @@ class SheetStore:
             return {kind: [] for kind in KINDS}
         folder = self.versions_dir / version
         tables = {}
-        for name, kind in schema().items():
+        for name in KINDS:
+            kind = schema()[name]
             path = folder / kind.file
             tables[name] = read_table(kind, path) if path.exists() else []
         return tables
@@ -124,7 +125,8 @@ class SheetStore:
         self.versions_dir.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.versions_dir))
         try:
-            for name, kind in schema().items():
+            for name in KINDS:
+                kind = schema()[name]
                 write_atomic(staging / kind.file, table_to_csv(kind, tables.get(name, [])))
             meta = {"created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                     "message": message, "parent": self.current_version(),

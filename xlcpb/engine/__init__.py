@@ -5,16 +5,17 @@ No I/O, no files, no xlwings. Everything numeric in xlcpb lives here, once.
 - :mod:`.cpb`      the Cost-Per-Byte Principle, eqs. (1)-(4), I and t
 - :mod:`.content`  content units (tokens, pixels, samples, frames) to bytes
 - :mod:`.flops`    FLOPs models (2N, Kaplan attention term, totals)
+- :mod:`.llm`      roofline of transformer serving: prefill, decode, KV cache, batching
 """
 
 from .content import (audio_bytes, frames, image_bytes, samples, text_bytes, utf8_bytes,
                       video_bytes)
-from .cpb import (cost, cost_from_flops, cost_per_second, flops_per_byte, generation_time,
+from .cpb import (cost, cost_from_flops, cost_of_seconds, cost_per_second, flops_per_byte, generation_time,
                   hardware_flops_per_s, time_per_byte)
 from .flops import flops_per_token, flops_per_unit, total_flops
 
 __all__ = [
-    "audio_bytes", "cost", "cost_from_flops", "cost_per_second", "flops_per_byte",
+    "audio_bytes", "cost", "cost_from_flops", "cost_of_seconds", "cost_per_second", "flops_per_byte",
     "flops_per_token", "flops_per_unit", "frames", "generation_time", "hardware_flops_per_s", "image_bytes",
     "samples", "text_bytes", "time_per_byte", "total_flops", "utf8_bytes", "video_bytes",
 ]

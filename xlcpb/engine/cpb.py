@@ -211,6 +211,18 @@ def cost_per_second(price_per_hour, devices=1):
 
 
 @vectorised
+def cost_of_seconds(seconds, cost_per_s):
+    """Cost of running for a time, eq. (12): C = t x I [currency].
+
+    >>> round(cost_of_seconds(11.52, 2.5 / 3600), 6)
+    0.008
+    """
+    duration = non_negative("seconds", seconds, "s")
+    rate = non_negative("cost_per_s", cost_per_s, "currency/s")
+    return scalar_or_array(duration * rate)
+
+
+@vectorised
 def generation_time(t_byte_s, size_bytes):
     """Generation time t = T_byte x S, eqs. (10), (18), (26).
 

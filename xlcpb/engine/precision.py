@@ -45,3 +45,12 @@ def agrees_to_printed(value: float, printed: str) -> bool:
     digits = printed_significant_digits(printed)
     return math.isclose(round_significant(value, digits),
                         round_significant(printed_value(printed), digits), rel_tol=1e-12)
+
+
+def ratio(numerator, denominator):
+    """``numerator / denominator``, for "how many times" comparisons (realistic / paper).
+
+    >>> ratio(3.0, 1.5)
+    2.0
+    """
+    return numerator / denominator

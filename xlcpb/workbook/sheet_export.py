@@ -9,7 +9,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from ..data.schema import schema
+from ..data.schema import KINDS, schema
 from ..data.sheet import Sheet
 from .cells import write_text, write_value
 from .files import save_workbook_atomic
@@ -24,7 +24,7 @@ ORIGIN_COLUMN = "origin"
 def sheet_workbook(sheet: Sheet) -> Workbook:
     workbook = Workbook()
     workbook.remove(workbook.active)
-    for kind in schema().values():
+    for kind in (schema()[name] for name in KINDS):
         worksheet = workbook.create_sheet(kind.title)
         headers = [column.header for column in kind.columns] + [ORIGIN_COLUMN]
         for index, header in enumerate(headers, start=1):

@@ -1,0 +1,36 @@
+"""Benchmark: how far the paper's formula and xlcpb's estimator are from measurements.
+
+For every row of ``shared/reference/llm_measurements_calibration.csv``: the paper's naive
+estimate (2N FLOPs per token at peak FLOP/s), ours (the calibrated roofline), the measured
+value, and each one's error factor; then the median and worst |log10(predicted/measured)|
+as factors. Goal: ours within 1.3x at the median and 3x at worst.
+Run: ``.venv/bin/python tests/bench/bench_accuracy.py [CSV]``
+"""
+
+import sys
+from pathlib import Path
+
+from xlcpb.estimators.calibration import accuracy, load_measurements, summary
+
+DEFAULT = Path(__file__).resolve().parents[3] / "shared" / "reference" / \
+    "llm_measurements_calibration.csv"
+UNITS = {"throughput": "tok/s", "ttft": "s", "tpot": "s/token"}
+
+
+def main(path: Path) -> None:
+    rows = accuracy(load_measurements(path))
+    print(f"{'measurement':<36} {'metric':<10} {'measured':>10} {'paper':>10} {'ours':>10} "
+          f"{'paper x':>8} {'ours x':>7}")
+    for row in rows:
+        print(f"{row['id']:<36} {row['metric']:<10} {row['measured']:>10.4g} "
+              f"{row['paper']:>10.4g} {row['ours']:>10.4g} "
+              f"{10 ** row['paper_log10_error']:>8.1f} {10 ** row['ours_log10_error']:>7.2f}")
+    totals = summary(rows)
+    print(f"\n{len(rows)} measurements; error factor (median / worst): "
+          f"paper {totals['paper']['median_factor']:.2f}x / {totals['paper']['worst_factor']:.0f}x"
+          f", ours {totals['ours']['median_factor']:.2f}x / {totals['ours']['worst_factor']:.2f}x"
+          " (goal 1.3x / 3x)")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT)

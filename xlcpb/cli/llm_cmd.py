@@ -1,0 +1,62 @@
+"""``xlcpb llm``: a realistic serving estimate for one model on one piece of hardware."""
+
+from __future__ import annotations
+
+from ..data.sheet import load_sheet
+from ..estimators.llm import estimate_llm
+from .options import add_format, number
+from .output import emit
+
+FIELDS = [("ttft_s", "time to first token", "s"), ("tpot_s", "time per output token", "s"),
+          ("naive_tpot_s", "  the paper's formula would say", "s"),
+          ("output_tokens_per_s", "output tokens per second (system)", "tokens/s"),
+          ("throughput_output_tokens_per_s", "  including prefill", "tokens/s"),
+          ("kv_cache_bytes", "KV cache", "B"), ("weight_bytes", "weights", "B"),
+          ("max_batch", "largest batch that fits", "sequences"),
+          ("cost_per_mtok_input", "cost per 1M input tokens", "$"),
+          ("cost_per_mtok_output", "cost per 1M output tokens", "$"),
+          ("cost_per_mtok_blended", "cost per 1M tokens, blended", "$"),
+          ("output_input_cost_ratio", "output : input cost", "x")]
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "llm", help="realistic LLM serving estimate: latency, throughput, memory, $/1M tokens",
+        description="Estimate serving a model on hardware with a roofline of prefill and "
+                    "decode, KV cache and batching, calibrated on published measurements.",
+        epilog='Example: xlcpb llm "Llama-3.1-8B" "H100 SXM" --precision fp8 --batch max')
+    parser.add_argument("model", help='a catalog model: "Llama-3.1-8B", "gpt2-xl"...')
+    parser.add_argument("hardware", help='a sheet hardware name: "H100 SXM", "T4"...')
+    parser.add_argument("--precision", default="bf16",
+                        help="bf16 (default), fp16, fp8, fp4, int8, int4, q4_0, q4_k_m, fp32")
+    parser.add_argument("--devices", type=number, default=1, help="tensor-parallel devices")
+    parser.add_argument("--batch", default="1", help='concurrent sequences, or "max"')
+    parser.add_argument("--input-tokens", type=number, default=1000, help="prompt length")
+    parser.add_argument("--output-tokens", type=number, default=200, help="output length")
+    parser.add_argument("--price-per-hour", type=number,
+                        help="per device; default the sheet's lowest on-demand price")
+    parser.add_argument("--sheet", metavar="DIR", help="folder of your own sheet")
+    add_format(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args) -> int:
+    sheet = load_sheet(args.sheet)
+    price = args.price_per_hour
+    if price is None:
+        price = sheet.price(args.hardware)["price_per_device_hour"]
+    batch = args.batch if args.batch.strip().lower() == "max" else number(args.batch)
+    estimate = estimate_llm(args.model, args.hardware, args.precision, args.devices, batch,
+                            args.input_tokens, args.output_tokens, price, sheet=sheet)
+    values = estimate.as_dict()
+    rows = [{"quantity": label, "value": values[key], "unit": unit}
+            for key, label, unit in FIELDS]
+    rows.insert(2, {"quantity": "bound (prefill / decode)",
+                    "value": f"{estimate.bound['prefill']} / {estimate.bound['decode']}",
+                    "unit": ""})
+    emit(args.format, rows, ["quantity", "value", "unit"], values,
+         title=f"{estimate.model} on {estimate.devices:g} x {estimate.hardware} "
+               f"({estimate.precision}), batch {estimate.batch:g}, "
+               f"{estimate.input_tokens:g} in / {estimate.output_tokens:g} out, "
+               f"${price:g}/device-h")
+    return 0

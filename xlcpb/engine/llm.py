@@ -1,0 +1,334 @@
+"""A roofline model of transformer inference: prefill, decode, KV cache, batching.
+
+Sources: the roofline model (Williams, Waterman & Patterson, CACM 2009): a phase takes
+max(FLOPs / compute rate, bytes / memory bandwidth). FLOPs per token 2N + 2 n_layer n_ctx
+d_attn (Kaplan et al. 2020, Table 1; seed 002). Decode reads every weight and the whole KV
+cache once per step, which is why output tokens are memory-bound and cost more than input
+tokens (seed 001); prefill processes all input tokens in one pass and is compute-bound.
+
+Every function broadcasts over numpy arrays; units are in the argument names.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._inputs import non_negative, positive, scalar_or_array, vectorised, whole
+
+KV_TENSORS = 2  # a key and a value vector per layer, KV head and token
+
+
+@vectorised
+def kv_cache_bytes_per_token(n_layers, n_kv_heads, head_dim, kv_bytes_per_value):
+    """KV-cache bytes one token occupies: 2 x layers x KV heads x head dim x bytes.
+
+    Examples
+    --------
+    Llama-3.1-8B in bf16 (32 layers, 8 KV heads of 128):
+
+    >>> kv_cache_bytes_per_token(32, 8, 128, 2)
+    131072.0
+    """
+    layers = positive("n_layers", n_layers, "layers")
+    heads = positive("n_kv_heads", n_kv_heads, "heads")
+    width = positive("head_dim", head_dim, "features")
+    size = positive("kv_bytes_per_value", kv_bytes_per_value, "bytes")
+    return scalar_or_array(KV_TENSORS * layers * heads * width * size)
+
+
+@vectorised
+def weights_read_bytes(params, active_params, n_experts, experts_per_token, tokens_per_step,
+                       weight_bytes_per_param):
+    """Weight bytes one forward step reads, for dense and mixture-of-experts models.
+
+    A dense model (``n_experts`` = 1) reads every weight. A mixture of experts reads its
+    shared weights and each expert that at least one of the step's tokens is routed to: with
+    routing spread evenly, an expert is untouched by all ``tokens_per_step`` tokens with
+    probability (1 - k/E)^tokens.
+
+    Parameters
+    ----------
+    params, active_params : array_like
+        Total parameters, and parameters active per token [parameters].
+    n_experts, experts_per_token : array_like
+        E experts, k routed per token (1 and 1 for a dense model).
+    tokens_per_step : array_like
+        Tokens in the step: the batch in decode, batch x input tokens in prefill.
+    weight_bytes_per_param : array_like
+        [bytes/parameter].
+
+    Examples
+    --------
+    Mixtral-8x7B at batch 1 reads about its 12.9B active parameters:
+
+    >>> round(weights_read_bytes(46.7e9, 12.9e9, 8, 2, 1, 1) / 1e9, 1)
+    12.9
+    """
+    total = positive("params", params, "parameters")
+    active = positive("active_params", active_params, "parameters")
+    experts = positive("n_experts", n_experts, "experts")
+    routed = positive("experts_per_token", experts_per_token, "experts")
+    tokens = positive("tokens_per_step", tokens_per_step, "tokens")
+    size = positive("weight_bytes_per_param", weight_bytes_per_param, "bytes")
+    dense = experts <= 1
+    spare = np.where(dense, 1.0, experts - routed)
+    per_expert = np.where(dense, 0.0, (total - active) / spare)
+    shared = total - experts * per_expert
+    touched = 1.0 - (1.0 - np.where(dense, 0.0, routed / np.where(dense, 1.0, experts))) ** tokens
+    return scalar_or_array((shared + experts * per_expert * touched) * size)
+
+
+@vectorised
+def prefill_flops(active_params, n_layers, attention_width, input_tokens, batch):
+    """FLOPs to process the prompt: batch x (2N L + n_layer d_attn L (L+1)).
+
+    The attention term sums Kaplan's 2 n_layer n_ctx d_attn over causal contexts 1..L.
+
+    Examples
+    --------
+    >>> prefill_flops(8e9, 32, 4096, 2048, 1) == 2 * 8e9 * 2048 + 32 * 4096 * 2048 * 2049
+    True
+    """
+    active = positive("active_params", active_params, "parameters")
+    layers = positive("n_layers", n_layers, "layers")
+    width = positive("attention_width", attention_width, "features")
+    length = non_negative("input_tokens", input_tokens, "tokens")
+    count = positive("batch", batch, "sequences")
+    return scalar_or_array(count * (2.0 * active * length
+                                    + layers * width * length * (length + 1.0)))
+
+
+@vectorised
+def decode_step_flops(active_params, n_layers, attention_width, context_tokens, batch):
+    """FLOPs of one decode step: batch x (2N + 2 n_layer n_ctx d_attn).
+
+    Examples
+    --------
+    >>> decode_step_flops(1.5e9, 48, 1600, 0, 1)
+    3000000000.0
+    """
+    active = positive("active_params", active_params, "parameters")
+    layers = positive("n_layers", n_layers, "layers")
+    width = positive("attention_width", attention_width, "features")
+    context = non_negative("context_tokens", context_tokens, "tokens")
+    count = positive("batch", batch, "sequences")
+    return scalar_or_array(count * (2.0 * active + 2.0 * layers * context * width))
+
+
+@vectorised
+def roofline_seconds(flops, bytes_moved, flops_per_s, bytes_per_s, compute_efficiency,
+                     memory_efficiency):
+    """Time of a phase on the roofline: max(FLOPs / (P e_c), bytes / (W e_m)) [s].
+
+    Examples
+    --------
+    >>> roofline_seconds(1e12, 1e9, 1e14, 1e12, 0.5, 0.8)
+    0.02
+    """
+    work = non_negative("flops", flops, "FLOP")
+    traffic = non_negative("bytes_moved", bytes_moved, "bytes")
+    speed = positive("flops_per_s", flops_per_s, "FLOP/s")
+    bandwidth = positive("bytes_per_s", bytes_per_s, "B/s")
+    e_c = _efficiency("compute_efficiency", compute_efficiency)
+    e_m = _efficiency("memory_efficiency", memory_efficiency)
+    return scalar_or_array(np.maximum(work / (speed * e_c), traffic / (bandwidth * e_m)))
+
+
+def _efficiency(name, value):
+    array = positive(name, value, "fraction of peak")
+    if np.any(np.asarray(array) > 1):
+        from ..errors import bad_argument
+        raise bad_argument(name, float(np.max(array)), "exceeds 1 (100% of peak)",
+                           "Give an efficiency between 0 and 1, e.g. 0.6 for 60%.")
+    return array
+
+
+@vectorised
+def mean_of_max_linear(a0, a1, b0, b1):
+    """Mean over [0, 1] of max(a(x), b(x)) for straight lines a: a0->a1 and b: b0->b1.
+
+    Decode step times grow linearly with the context (KV reads, attention FLOPs), so the
+    mean step time over an output is this integral; it is exact where the bound changes
+    (compute to memory) half-way through the output.
+
+    Examples
+    --------
+    >>> mean_of_max_linear(1.0, 1.0, 0.0, 2.0)   # b crosses a at x = 0.5
+    1.25
+    """
+    a0, a1, b0, b1 = (np.asarray(v, dtype=np.float64) for v in (a0, a1, b0, b1))
+    d0, d1 = a0 - b0, a1 - b1
+    crosses = (d0 * d1) < 0
+    x = np.where(crosses, d0 / np.where(crosses, d0 - d1, 1.0), 0.0)
+    at_cross = a0 + (a1 - a0) * x
+    piecewise = (x * (np.maximum(a0, b0) + at_cross) / 2
+                 + (1 - x) * (at_cross + np.maximum(a1, b1)) / 2)
+    straight = (np.maximum(a0, b0) + np.maximum(a1, b1)) / 2
+    return scalar_or_array(np.where(crosses, piecewise, straight))
+
+
+@vectorised
+def max_batch(memory_bytes, usable_fraction, weight_bytes, kv_bytes_per_sequence):
+    """Largest batch whose weights and KV cache fit: floor((M u - W) / KV per sequence).
+
+    Zero when the weights alone do not fit.
+
+    Examples
+    --------
+    >>> max_batch(80e9, 0.9, 16e9, 1e9)
+    56.0
+    """
+    memory = positive("memory_bytes", memory_bytes, "bytes")
+    usable = positive("usable_fraction", usable_fraction, "fraction")
+    weights = positive("weight_bytes", weight_bytes, "bytes")
+    per_sequence = positive("kv_bytes_per_sequence", kv_bytes_per_sequence, "bytes")
+    return scalar_or_array(np.maximum(np.floor((memory * usable - weights) / per_sequence), 0.0))
+
+
+@vectorised
+def cost_per_million_tokens(cost_per_s, tokens_per_s):
+    """Cost of a million tokens at a throughput: I / tokens per second x 1e6 [$/1M tokens].
+
+    Examples
+    --------
+    >>> round(cost_per_million_tokens(2.0 / 3600, 1000.0), 6)
+    0.555556
+    """
+    rate = non_negative("cost_per_s", cost_per_s, "$/s")
+    speed = positive("tokens_per_s", tokens_per_s, "tokens/s")
+    return scalar_or_array(rate / speed * 1e6)
+
+
+@vectorised
+def per_device_scaled(value_per_device, devices):
+    """A per-device rate times the devices working in tensor parallel.
+
+    >>> per_device_scaled(3.35e12, 2)
+    6700000000000.0
+    """
+    value = positive("value_per_device", value_per_device, "per device")
+    count = whole("devices", positive("devices", devices, "devices"), "devices")
+    return scalar_or_array(value * count)
+
+
+@vectorised
+def llm_inference(*, params, active_params, n_experts, experts_per_token, n_layers, n_heads,
+                  n_kv_heads, head_dim, weight_bytes_per_param, kv_bytes_per_value,
+                  flops_per_s_per_device, memory_bandwidth_bytes_per_s_per_device,
+                  memory_bytes_per_device, devices, batch, input_tokens, output_tokens,
+                  compute_efficiency, memory_efficiency, step_overhead_s,
+                  usable_memory_fraction, price_per_device_hour=None) -> dict:
+    """Prefill, decode, memory and cost of serving a transformer, on the roofline.
+
+    Prefill (time to first token) processes ``batch`` prompts of ``input_tokens`` in one
+    pass. Decode generates ``output_tokens`` one step at a time; each step reads the weights
+    and the batch's whole KV cache and does 2N + attention FLOPs per sequence; the context
+    grows from ``input_tokens``, so the mean step time is integrated exactly over the output.
+    Tensor parallelism over ``devices`` multiplies compute, bandwidth and memory. Each phase
+    also pays ``step_overhead_s`` (kernel launches, scheduling) once per forward pass.
+
+    Returns a dict of arrays (floats for scalar inputs): ``ttft_s``, ``tpot_s``,
+    ``output_tokens_per_s`` (decode, whole system), ``throughput_output_tokens_per_s``
+    (output tokens over prefill plus decode, as offline benchmarks report it),
+    ``prefill_bound`` / ``decode_bound`` ("compute" or "memory"), ``kv_cache_bytes``,
+    ``weight_bytes``, ``fits``, ``max_batch``, ``naive_tpot_s`` (the paper's F / P at peak),
+    and with a price ``cost_per_s`` and cost per 1M ``input``, ``output`` and ``blended``
+    tokens and the output:input cost ratio.
+
+    Examples
+    --------
+    GPT-2 1.5B on one T4 (fp16), one stream: decode is memory-bound. By hand: 3.12 GB of
+    weights at 80% of 320 GB/s is 12.19 ms, plus a mean KV cache of 500.5 tokens x 307,200 B
+    at the same rate, 0.60 ms: 12.8 ms a token.
+
+    >>> r = llm_inference(params=1.56e9, active_params=1.56e9, n_experts=1,
+    ...     experts_per_token=1, n_layers=48, n_heads=25, n_kv_heads=25, head_dim=64,
+    ...     weight_bytes_per_param=2, kv_bytes_per_value=2, flops_per_s_per_device=65e12,
+    ...     memory_bandwidth_bytes_per_s_per_device=320e9, memory_bytes_per_device=16e9,
+    ...     devices=1, batch=1, input_tokens=1, output_tokens=1000, compute_efficiency=0.5,
+    ...     memory_efficiency=0.8, step_overhead_s=0.0, usable_memory_fraction=0.9)
+    >>> str(r["decode_bound"]), round(r["tpot_s"] * 1e3, 1)
+    ('memory', 12.8)
+    """
+    speed = per_device_scaled(flops_per_s_per_device, devices)
+    bandwidth = per_device_scaled(memory_bandwidth_bytes_per_s_per_device, devices)
+    memory = per_device_scaled(memory_bytes_per_device, devices)
+    count = positive("batch", batch, "sequences")
+    prompt = positive("input_tokens", input_tokens, "tokens")
+    output = positive("output_tokens", output_tokens, "tokens")
+    overhead = non_negative("step_overhead_s", step_overhead_s, "s")
+    e_c = _efficiency("compute_efficiency", compute_efficiency)
+    e_m = _efficiency("memory_efficiency", memory_efficiency)
+    width = positive("n_heads", n_heads, "heads") * positive("head_dim", head_dim, "features")
+    kv_token = kv_cache_bytes_per_token(n_layers, n_kv_heads, head_dim, kv_bytes_per_value)
+    weight_bytes = positive("params", params, "parameters") * positive(
+        "weight_bytes_per_param", weight_bytes_per_param, "bytes")
+    kv_sequence = kv_token * (prompt + output)
+    kv_total = count * kv_sequence
+    largest = max_batch(memory, usable_memory_fraction, weight_bytes, kv_sequence)
+
+    # prefill: one pass over every prompt token
+    flops_p = prefill_flops(active_params, n_layers, width, prompt, count)
+    bytes_p = (weights_read_bytes(params, active_params, n_experts, experts_per_token,
+                                  count * prompt, weight_bytes_per_param)
+               + count * prompt * kv_token)
+    compute_p, memory_p = flops_p / (speed * e_c), bytes_p / (bandwidth * e_m)
+    ttft = np.maximum(compute_p, memory_p) + overhead
+
+    # decode: context grows from the prompt to prompt + output - 1
+    first, last = prompt, prompt + output - 1.0
+    weights_step = weights_read_bytes(params, active_params, n_experts, experts_per_token,
+                                      count, weight_bytes_per_param)
+
+    def compute_time(context):
+        return decode_step_flops(active_params, n_layers, width, context, count) / (speed * e_c)
+
+    def memory_time(context):
+        return (weights_step + count * context * kv_token) / (bandwidth * e_m)
+
+    tpot = mean_of_max_linear(compute_time(first), compute_time(last), memory_time(first),
+                              memory_time(last)) + overhead
+    middle = (first + last) / 2
+    result = {
+        "ttft_s": ttft, "tpot_s": tpot,
+        "output_tokens_per_s": count / tpot,
+        "throughput_output_tokens_per_s": count * output / (ttft + output * tpot),
+        "prefill_bound": np.where(compute_p >= memory_p, "compute", "memory"),
+        "decode_bound": np.where(compute_time(middle) >= memory_time(middle), "compute",
+                                 "memory"),
+        "kv_cache_bytes": kv_total, "weight_bytes": weight_bytes,
+        "fits": weight_bytes + kv_total <= memory * usable_memory_fraction,
+        "max_batch": largest,
+        "naive_tpot_s": 2.0 * active_params / speed,
+    }
+    if price_per_device_hour is not None:
+        from .cpb import cost_per_second
+        rate = cost_per_second(price_per_device_hour, devices)
+        result["cost_per_s"] = rate
+        result["cost_per_mtok_input"] = cost_per_million_tokens(rate, count * prompt / ttft)
+        result["cost_per_mtok_output"] = cost_per_million_tokens(rate, count / tpot)
+        result["cost_per_mtok_blended"] = cost_per_million_tokens(
+            rate, count * (prompt + output) / (ttft + output * tpot))
+        result["output_input_cost_ratio"] = (result["cost_per_mtok_output"]
+                                             / result["cost_per_mtok_input"])
+    return {key: value if isinstance(value, str) else _plain(value)
+            for key, value in result.items()}
+
+
+@vectorised
+def generation_seconds(ttft_s, tpot_s, output_tokens):
+    """Wall time to produce an output: time to first token + tokens x time per token [s].
+
+    >>> generation_seconds(0.02, 0.01, 100)
+    1.02
+    """
+    first = non_negative("ttft_s", ttft_s, "s")
+    per_token = non_negative("tpot_s", tpot_s, "s")
+    count = positive("output_tokens", output_tokens, "tokens")
+    return scalar_or_array(first + per_token * count)
+
+
+def _plain(value):
+    """0-d arrays to Python scalars (float, bool or str), arrays as they are."""
+    array = np.asarray(value)
+    return array.item() if array.ndim == 0 else array

@@ -1,0 +1,224 @@
+"""Realistic LLM inference estimates: the catalog and the sheet fed to the roofline engine.
+
+The paper's T_byte divides FLOPs by peak FLOP/s. Serving a transformer is different: output
+tokens come one step at a time and each step reads all weights and the KV cache (memory-
+bound), prompts are processed in parallel (compute-bound), and batching shares the weight
+reads among sequences (seeds 001, 002). :func:`estimate_llm` models that; its default
+efficiencies are fitted on published measurements (``xlcpb calibrate``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+from ..data._toml import toml_reader
+from ..data.models import model as find_model
+from ..data.sheet import Sheet, load_sheet, precisions, resolve_precision
+from ..engine import llm
+from ..errors import CPBError
+
+
+@dataclass(frozen=True)
+class Efficiency:
+    """Fractions of peak reached in practice, and the fixed cost of a forward pass."""
+
+    compute: float                 # of peak FLOP/s
+    memory: float                  # of peak memory bandwidth
+    step_overhead_s: float         # per forward pass [s]
+    usable_memory_fraction: float  # of device memory for weights + KV cache
+
+
+@lru_cache(maxsize=1)
+def default_efficiency() -> Efficiency:
+    """The calibrated defaults of ``efficiency.toml``."""
+    text = resources.files("xlcpb.data").joinpath("efficiency.toml").read_text("utf-8")
+    values = toml_reader.loads(text)
+    return Efficiency(compute=values["compute_efficiency"], memory=values["memory_efficiency"],
+                      step_overhead_s=values["step_overhead_s"],
+                      usable_memory_fraction=values["usable_memory_fraction"])
+
+
+@dataclass(frozen=True)
+class LLMEstimate:
+    """Everything :func:`estimate_llm` works out; numbers are floats or arrays."""
+
+    model: str
+    hardware: str
+    precision: str
+    devices: object
+    batch: object
+    input_tokens: object
+    output_tokens: object
+    ttft_s: object                   # time to first token: prefill of the batch [s]
+    tpot_s: object                   # time per output token at this batch [s]
+    output_tokens_per_s: object      # whole system, decode [tokens/s]
+    throughput_output_tokens_per_s: object  # output over prefill + decode [tokens/s]
+    bound: dict                      # {"prefill": ..., "decode": ...}: "compute" | "memory"
+    kv_cache_bytes: object           # the batch's KV cache at the end of the output [B]
+    weight_bytes: object             # [B]
+    fits: object                     # weights + KV cache within usable memory
+    max_batch: object                # largest batch that fits [sequences]
+    naive_tpot_s: object             # the paper's formula: 2N / peak FLOP/s [s]
+    efficiency: Efficiency
+    cost_per_s: object = None               # with a price [$/s]
+    cost_per_mtok_input: object = None      # [$ per 1M input tokens]
+    cost_per_mtok_output: object = None     # [$ per 1M output tokens]
+    cost_per_mtok_blended: object = None    # [$ per 1M tokens, input and output]
+    output_input_cost_ratio: object = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _model_numbers(row: dict) -> dict:
+    return {"params": row["params"], "active_params": row["active_params"] or row["params"],
+            "n_experts": row["n_experts"] or 1, "experts_per_token": row["experts_per_token"] or 1,
+            "n_layers": row["n_layers"], "n_heads": row["n_heads"],
+            "n_kv_heads": row["n_kv_heads"], "head_dim": row["head_dim"]}
+
+
+def estimate_llm(model: str, hardware: str, precision: str = "bf16", devices=1, batch=1,
+                 input_tokens=1000, output_tokens=200, price_per_hour=None,
+                 efficiency: Efficiency | None = None, sheet: Sheet | None = None,
+                 **efficiency_overrides) -> LLMEstimate:
+    """Serve ``model`` on ``hardware``: latency, throughput, memory and cost.
+
+    Parameters
+    ----------
+    model : str
+        A catalog model, as people write it ("Llama-3.1-8B", "llama3.1-8b").
+    hardware : str
+        A sheet hardware name ("H100 SXM").
+    precision : str
+        Weights and math: fp32, bf16, fp16, fp8, int8, fp4, or weight-only int4 / q4_0 /
+        q4_k_m (fp16 math). A precision the chip has no published peak for is an error.
+    devices : int or array_like
+        Devices in tensor parallel.
+    batch : int, array_like or "max"
+        Concurrent sequences; "max" is the largest batch whose weights and KV cache fit.
+    input_tokens, output_tokens : int or array_like
+        Prompt and output length per sequence [tokens]. Default 1,000 and 200 (seed 001:
+        prompts run 3-10x longer than outputs).
+    price_per_hour : float or array_like, optional
+        Price per device-hour; with it, costs per 1M tokens are filled in. Use
+        ``sheet.price(hardware)["price_per_device_hour"]`` for the sheet's.
+    efficiency : Efficiency, optional
+        Defaults to the calibrated one; or override single fields with keyword arguments
+        ``compute_efficiency``, ``memory_efficiency``, ``step_overhead_s``.
+
+    Examples
+    --------
+    >>> e = estimate_llm("GPT-2 1.5B", "T4", precision="fp16", input_tokens=1,
+    ...                  output_tokens=1000)
+    >>> e.bound["decode"], e.tpot_s > 100 * e.naive_tpot_s
+    ('memory', True)
+    """
+    sheet = sheet or load_sheet()
+    row = find_model(model)
+    device = sheet.hardware(hardware)
+    canonical = resolve_precision(precision)
+    peak = sheet.flops_per_s(device["id"], canonical)
+    spec = precisions()[canonical]
+    chosen = _efficiency(efficiency, efficiency_overrides)
+    common = dict(**_model_numbers(row), weight_bytes_per_param=spec["weight_bytes"],
+                  kv_bytes_per_value=spec["kv_bytes"], flops_per_s_per_device=peak,
+                  memory_bandwidth_bytes_per_s_per_device=device["memory_bandwidth_bytes_per_s"],
+                  memory_bytes_per_device=device["memory_bytes"], devices=devices,
+                  input_tokens=input_tokens, output_tokens=output_tokens,
+                  compute_efficiency=chosen.compute, memory_efficiency=chosen.memory,
+                  step_overhead_s=chosen.step_overhead_s,
+                  usable_memory_fraction=chosen.usable_memory_fraction,
+                  price_per_device_hour=price_per_hour)
+    if isinstance(batch, str):
+        if batch.strip().lower() != "max":
+            raise CPBError(f"batch = {batch!r}: not a batch size.", argument="batch",
+                           value=batch, fix='Give a whole number of sequences, or "max".')
+        batch = llm.llm_inference(**common, batch=1)["max_batch"]
+        if (batch < 1) if not hasattr(batch, "shape") else (batch < 1).any():
+            raise CPBError(f"model = {model!r}: its weights and one sequence's KV cache do "
+                           f"not fit in {device['name']} x {devices}.", argument="model",
+                           value=model, fix="Use more devices, a smaller precision or a "
+                                            "shorter context.", kind="num")
+    result = llm.llm_inference(**common, batch=batch)
+    return LLMEstimate(
+        model=row["id"], hardware=device["id"], precision=canonical, devices=devices,
+        batch=batch, input_tokens=input_tokens, output_tokens=output_tokens,
+        ttft_s=result["ttft_s"], tpot_s=result["tpot_s"],
+        output_tokens_per_s=result["output_tokens_per_s"],
+        throughput_output_tokens_per_s=result["throughput_output_tokens_per_s"],
+        bound={"prefill": result["prefill_bound"], "decode": result["decode_bound"]},
+        kv_cache_bytes=result["kv_cache_bytes"], weight_bytes=result["weight_bytes"],
+        fits=result["fits"], max_batch=result["max_batch"],
+        naive_tpot_s=result["naive_tpot_s"], efficiency=chosen,
+        cost_per_s=result.get("cost_per_s"),
+        cost_per_mtok_input=result.get("cost_per_mtok_input"),
+        cost_per_mtok_output=result.get("cost_per_mtok_output"),
+        cost_per_mtok_blended=result.get("cost_per_mtok_blended"),
+        output_input_cost_ratio=result.get("output_input_cost_ratio"))
+
+
+_OVERRIDES = {"compute_efficiency": "compute", "memory_efficiency": "memory",
+              "step_overhead_s": "step_overhead_s",
+              "usable_memory_fraction": "usable_memory_fraction"}
+
+
+def _efficiency(efficiency, overrides) -> Efficiency:
+    unknown = set(overrides) - set(_OVERRIDES)
+    if unknown:
+        raise CPBError(f"{sorted(unknown)[0]}: not an estimate_llm argument.",
+                       argument=sorted(unknown)[0], value=None,
+                       fix=f"Efficiency overrides are {', '.join(_OVERRIDES)}.", kind="value")
+    chosen = efficiency or default_efficiency()
+    return replace(chosen, **{_OVERRIDES[k]: v for k, v in overrides.items() if v is not None})
+
+
+def implied_efficiency(model: str, hardware: str, measured_output_tokens_per_s: float,
+                       precision: str = "bf16", devices=1, batch=1, input_tokens=1000,
+                       output_tokens=200, sheet: Sheet | None = None) -> dict:
+    """The efficiency that reproduces a measured decode speed, from a user's own benchmark.
+
+    Returns ``{"bound": "memory"|"compute", "memory_efficiency" or "compute_efficiency":
+    value}``: the bound the default model predicts for that decode, and the efficiency of
+    that bound (the other held at its default) that makes the model give the measured
+    tokens/s. Solved by bisection on the model itself, so it agrees with
+    :func:`estimate_llm` exactly.
+    """
+    base = estimate_llm(model, hardware, precision, devices, batch, input_tokens,
+                        output_tokens, sheet=sheet)
+    bound = str(base.bound["decode"])
+    name = "memory_efficiency" if bound == "memory" else "compute_efficiency"
+
+    def speed(value):
+        return estimate_llm(model, hardware, precision, devices, batch, input_tokens,
+                            output_tokens, sheet=sheet, **{name: value}).output_tokens_per_s
+
+    low, high = 1e-4, 1.0
+    if not speed(low) <= measured_output_tokens_per_s <= speed(high):
+        raise CPBError(f"measured_output_tokens_per_s = {measured_output_tokens_per_s!r}: "
+                       f"outside what any {name.replace('_', ' ')} from 0 to 100% gives "
+                       f"({speed(low):.4g} to {speed(high):.4g} tokens/s).",
+                       argument="measured_output_tokens_per_s",
+                       value=measured_output_tokens_per_s,
+                       fix="Check the measurement's batch, precision and device count.",
+                       kind="num")
+    for _ in range(60):
+        middle = (low + high) / 2
+        low, high = (middle, high) if speed(middle) < measured_output_tokens_per_s else (low, middle)
+    return {"bound": bound, name: (low + high) / 2}
+
+
+def refuse_unless_fits(estimate: LLMEstimate, value):
+    """``value``, or a CPBError naming the first configuration whose memory does not fit."""
+    fits = np.asarray(estimate.fits)
+    if fits.all():
+        return value
+    index = int(np.flatnonzero(~fits.ravel())[0])
+    where = "" if fits.ndim == 0 else f" (item {index + 1} of {fits.size})"
+    raise CPBError(f"batch{where}: {estimate.model} with this batch and context does not fit "
+                   f"in {estimate.hardware} memory.", argument="batch" + where, value=None,
+                   fix="Lower the batch or context, use more devices, or a smaller precision "
+                       '(CPB_LLM_MAX_BATCH gives the largest batch; "max" uses it).', kind="num")
