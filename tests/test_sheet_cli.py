@@ -55,7 +55,8 @@ def test_export_writes_tables_with_units_and_text_never_a_formula(tmp_path, caps
     assert "memory_bytes [B]" in headers and "fp16_flops_per_s [FLOP/s]" in headers
     assert set(hardware.tables) == {"Hardware"}
     prices = workbook["Prices"]
-    notes = [cell.value for cell in prices["K"]]
+    headers = [cell.value for cell in prices[1]]
+    notes = [row[headers.index("notes")] for row in prices.iter_rows(values_only=True)]
     assert HOSTILE in notes
     for worksheet in workbook:
         for row in worksheet.iter_rows():

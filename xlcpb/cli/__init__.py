@@ -8,13 +8,16 @@ traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from .. import __version__
 from ..errors import CPBError
-from . import calibrate_cmd, case_studies_cmd, estimate_cmd, lite_cmd, llm_cmd, sheet_cmd
+from . import (calibrate_cmd, case_studies_cmd, estimate_cmd, import_cmd, lite_cmd, llm_cmd,
+               sheet_cmd)
 
-COMMANDS = (case_studies_cmd, estimate_cmd, llm_cmd, sheet_cmd, calibrate_cmd, lite_cmd)
+COMMANDS = (case_studies_cmd, estimate_cmd, llm_cmd, sheet_cmd, import_cmd, calibrate_cmd,
+            lite_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     except argparse.ArgumentTypeError as error:
         print(f"xlcpb: error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into head: stop quietly
+        sys.stdout = open(os.devnull, "w")
+        return 0
     except OSError as error:
         print(f"xlcpb: error: {error.strerror or error}: {error.filename or ''}".rstrip(": "),
               file=sys.stderr)

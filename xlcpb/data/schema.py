@@ -18,6 +18,7 @@ from ..errors import CPBError
 from ._toml import toml_reader
 
 KINDS = ("hardware", "prices", "api_prices")  # the price sheet's kinds (user-editable)
+USER_ONLY_KINDS = ("spend",)                    # kept in the user's store, never bundled
 CATALOG_KINDS = ("models",)                     # bundled catalogs, same validation
 LIST_SEPARATOR = "|"
 MAX_REPORTED_PROBLEMS = 20
@@ -71,7 +72,7 @@ def schema() -> dict[str, Kind]:
     text = resources.files(__package__).joinpath("schema.toml").read_text("utf-8")
     raw = toml_reader.loads(text)
     kinds = {}
-    for name in KINDS + CATALOG_KINDS:
+    for name in KINDS + USER_ONLY_KINDS + CATALOG_KINDS:
         spec = raw[name]
         columns = tuple(Column(name=column, **{k: tuple(v) if k == "choices" else v
                                                for k, v in attrs.items()})

@@ -27,7 +27,9 @@ from pathlib import Path
 
 from ..errors import CPBError
 from .csvfiles import fsync_directory, read_table, read_text_bounded, table_to_csv, write_atomic
-from .schema import KINDS, check_references, schema
+from .schema import KINDS, USER_ONLY_KINDS, check_references, schema
+
+STORED_KINDS = KINDS + USER_ONLY_KINDS
 
 HOME_ENV = "XLCPB_HOME"
 VERSION_PATTERN = re.compile(r"^v(\d{4,})$")
@@ -79,10 +81,10 @@ class SheetStore:
         """The user's rows of each kind at ``version`` (default: current), validated."""
         version = self.resolve(version) if version else self.current_version()
         if version is None:
-            return {kind: [] for kind in KINDS}
+            return {kind: [] for kind in STORED_KINDS}
         folder = self.versions_dir / version
         tables = {}
-        for name in KINDS:
+        for name in STORED_KINDS:
             kind = schema()[name]
             path = folder / kind.file
             tables[name] = read_table(kind, path) if path.exists() else []
@@ -125,12 +127,12 @@ class SheetStore:
         self.versions_dir.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.versions_dir))
         try:
-            for name in KINDS:
+            for name in STORED_KINDS:
                 kind = schema()[name]
                 write_atomic(staging / kind.file, table_to_csv(kind, tables.get(name, [])))
             meta = {"created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                     "message": message, "parent": self.current_version(),
-                    "rows": {name: len(tables.get(name, [])) for name in KINDS}}
+                    "rows": {name: len(tables.get(name, [])) for name in STORED_KINDS}}
             write_atomic(staging / "version.json", json.dumps(meta, indent=2) + "\n")
             version = self._publish(staging)
         except BaseException:

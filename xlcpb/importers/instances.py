@@ -1,0 +1,29 @@
+"""Which accelerator a cloud instance type (or SKU description) carries, and how many.
+
+The vendor files name instances ("p4d.24xlarge") or SKUs ("Nvidia Tesla A100 GPU running in
+Americas"), not chips; ``xlcpb/data/instance_types.csv`` maps them, one sourced row per
+pattern.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from functools import lru_cache
+from importlib import resources
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> list[tuple[str, re.Pattern, str, int]]:
+    text = resources.files("xlcpb.data").joinpath("instance_types.csv").read_text("utf-8")
+    return [(row["provider"], re.compile(row["pattern"]), row["hardware_id"],
+             int(row["devices_per_instance"])) for row in csv.DictReader(io.StringIO(text))]
+
+
+def accelerator(provider: str, name: str) -> tuple[str, int] | None:
+    """(hardware id, devices per instance) for a provider's instance or SKU name, or None."""
+    for who, pattern, hardware_id, devices in _patterns():
+        if who == provider and pattern.search(name):
+            return hardware_id, devices
+    return None

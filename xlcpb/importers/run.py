@@ -1,0 +1,267 @@
+"""``xlcpb import``: detect the format, read, validate as a whole, apply atomically."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from ..data.csvfiles import parse_csv_text, table_to_csv
+from ..data.schema import KINDS, USER_ONLY_KINDS, schema
+from ..data.sheet import Sheet, load_bundled
+from ..data.store import SheetStore
+from ..engine.units import convert_currency
+from ..errors import CPBError
+from . import api_prices, aws, azure, epoch, focus, gcp, generic
+from .report import ImportReport
+from .text import read_text
+
+FORMATS = {
+    "aws-csv": "AWS Price List bulk CSV (EC2 offer index.csv)",
+    "aws-savings-plan": "AWS Savings Plans rate CSV",
+    "aws-json": "AWS Price List offer JSON",
+    "azure-csv": "Azure Retail Prices, flattened to CSV",
+    "azure-json": "Azure Retail Prices API JSON page(s)",
+    "gcp-json": "Google Cloud Billing Catalog SKUs JSON",
+    "focus": "FinOps FOCUS 1.0-1.2 billing export CSV",
+    "litellm": "LiteLLM model price JSON",
+    "openrouter": "OpenRouter /api/v1/models JSON",
+    "epoch": "Epoch AI machine-learning hardware CSV",
+    "generic": "any other CSV or XLSX price table (common columns, or --mapping)",
+}
+SNIFF_BYTES = 64 * 1024
+
+
+def detect(path: Path) -> str:
+    """The format of ``path``, from its name and first bytes; CPBError when not recognised."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return "generic"
+    with open(path, "rb") as stream:
+        head = stream.read(SNIFF_BYTES).decode("utf-8-sig", errors="replace")
+    stripped = head.lstrip()
+    if stripped.startswith(("{", "[")):
+        text, _ = read_text(path)
+        return _detect_json(json.loads(text), path)
+    first = head.splitlines()[0] if head else ""
+    if first.replace('"', "").startswith("FormatVersion"):
+        return "aws-savings-plan" if "AmazonComputeSavingsPlan" in head or \
+            "SavingsPlan" in head.split("\n", 5)[-1][:200] else "aws-csv"
+    header = {cell.strip() for cell in next(csv.reader(io.StringIO(first)), [])}
+    if {"retailPrice", "armSkuName"} <= header:
+        return "azure-csv"
+    if {"BilledCost", "ChargePeriodStart"} <= header:
+        return "focus"
+    if {"Hardware name", "Manufacturer"} <= header:
+        return "epoch"
+    if {"UnitOfMeasure", "PricingBlockSize"} <= header:
+        raise CPBError(f"{path}: Microsoft's table of Azure units of measure, not prices.",
+                       argument="file", value=str(path),
+                       fix="Nothing to import: xlcpb reads Azure units (\"100 Hours\") itself.")
+    return "generic"
+
+
+def _detect_json(document, path: Path) -> str:
+    if isinstance(document, dict):
+        if "products" in document and "terms" in document:
+            return "aws-json"
+        if "skus" in document:
+            return "gcp-json"
+        if "Items" in document:
+            return "azure-json"
+        if isinstance(document.get("data"), list):
+            return "openrouter"
+        if any(isinstance(v, dict) and "litellm_provider" in v for v in document.values()):
+            return "litellm"
+    if isinstance(document, list) and document and isinstance(document[0], dict) \
+            and "Items" in document[0]:
+        return "azure-json"
+    raise CPBError(f"{path}: a JSON file of no format xlcpb knows.", argument="file",
+                   value=str(path), fix=f"Formats: {', '.join(FORMATS)}.")
+
+
+def read_file(path: Path, fmt: str, sheet: Sheet, options: dict, progress=None) -> ImportReport:
+    """Parse ``path`` as ``fmt`` into a report (nothing is written)."""
+    if not path.is_file():
+        raise CPBError(f"{path}: no such file.", argument="file", value=str(path),
+                       fix="Check the path.")
+    fmt = detect(path) if fmt == "auto" else fmt
+    if fmt not in FORMATS:
+        raise CPBError(f"format = {fmt!r}: unknown.", argument="format", value=fmt,
+                       fix=f"Use auto or one of {', '.join(FORMATS)}.")
+    report = ImportReport(source=str(path), format=fmt)
+    encoding = options.get("encoding")
+    date = options.get("effective_date")
+    readers = {
+        "aws-csv": lambda: aws.import_bulk_csv(path, report, progress),
+        "aws-savings-plan": lambda: aws.import_savings_plan_csv(path, report),
+        "aws-json": lambda: aws.import_offer_json(path, report),
+        "azure-csv": lambda: azure.import_csv(path, report, encoding=encoding),
+        "azure-json": lambda: azure.import_json(path, report, encoding=encoding),
+        "gcp-json": lambda: gcp.import_skus(path, report, encoding=encoding),
+        "focus": lambda: focus.import_focus(path, report, encoding=encoding),
+        "litellm": lambda: api_prices.import_litellm(path, report, encoding=encoding,
+                                                     effective_date=date),
+        "openrouter": lambda: api_prices.import_openrouter(path, report, encoding=encoding,
+                                                           effective_date=date),
+        "epoch": lambda: epoch.import_epoch(path, report, sheet, encoding=encoding),
+        "generic": lambda: generic.import_generic(
+            path, report, sheet, mapping_path=options.get("mapping"),
+            locale=options.get("locale"), encoding=encoding,
+            sheet_name=options.get("sheet_name"), currency=options.get("currency"),
+            skip_invalid=options.get("skip_invalid", False), effective_date=date),
+    }
+    try:
+        readers[fmt]()
+    except (ValueError, KeyError, TypeError) as error:
+        if isinstance(error, CPBError):
+            raise
+        raise CPBError(f"{path}: not a valid {FORMATS[fmt]} ({type(error).__name__}: {error}).",
+                       argument="file", value=str(path),
+                       fix="Check the file, or name its --format.") from None
+    _convert_currency(report, options.get("to_currency"), options.get("rates"))
+    _validate_each(report)
+    _collapse_repeats(report)
+    return report
+
+
+def _collapse_repeats(report: ImportReport) -> None:
+    """One row per key: repeats of the same price collapse (latest date kept); two different
+    prices for one key are a conflict, and the first is kept."""
+    for kind, rows in report.accepted.items():
+        spec = schema()[kind]
+        kept, repeats = {}, 0
+        for row, detail in zip(rows, report.details[kind]):
+            key = spec.key_of(row)
+            if key in kept:
+                if _substance(kept[key][0]) != _substance(row):
+                    report.conflicts.append({"kind": kind, "row": _label(key),
+                                             "resolution": "the file gives two different "
+                                                           "prices; kept the first",
+                                             "old": _money(kept[key][0]), "new": _money(row)})
+                    continue
+                repeats += 1
+                if (row.get("effective_date") or "") > (kept[key][0].get("effective_date") or ""):
+                    kept[key] = (row, detail)
+                continue
+            kept[key] = (row, detail)
+        if repeats:
+            report.notes.append(f"{repeats:,} repeated {kind} rows with the same price were "
+                                "collapsed into one (the latest date kept)")
+        report.accepted[kind] = [row for row, _ in kept.values()]
+        report.details[kind] = [detail for _, detail in kept.values()]
+
+
+def _convert_currency(report: ImportReport, target: str | None, rates: dict | None) -> None:
+    """Convert prices to ``target`` with the explicit rate table, or leave them be."""
+    if not target:
+        return
+    money = {"prices": ["price_per_device_hour"],
+             "api_prices": ["input_price_per_mtok", "output_price_per_mtok",
+                            "cached_input_price_per_mtok"]}
+    for kind, columns in money.items():
+        for row in report.accepted.get(kind, []):
+            source = row["currency"]
+            if source == target:
+                continue
+            if not rates or source not in rates:
+                raise CPBError(f"no exchange rate from {source} to {target}.", argument="rates",
+                               value=source, fix=f"Add a row '{source},<{target} per {source}>' "
+                                                 "to the --rates file.")
+            for column in columns:
+                if row[column] is not None:
+                    row[column] = convert_currency(row[column], rates[source])
+            row["currency"] = target
+            report.converted(f"{source} -> {target} at {rates[source]!r}")
+
+
+def _validate_each(report: ImportReport) -> None:
+    """Each accepted row through the sheet's schema; vendor rows that fail are skipped."""
+    for kind, rows in list(report.accepted.items()):
+        spec = schema()[kind]
+        kept, details = [], []
+        for row, detail in zip(rows, report.details[kind]):
+            try:
+                parse_csv_text(spec, table_to_csv(spec, [row]), "row")
+            except CPBError as error:
+                problem = str(error).split("\n")[1].strip() if "\n" in str(error) else str(error)
+                report.skip(f"fails the sheet's checks: {problem.split(': ', 1)[-1]}", detail)
+                continue
+            kept.append(row)
+            details.append(detail)
+        report.accepted[kind], report.details[kind] = kept, details
+
+
+def apply(report: ImportReport, store: SheetStore, dry_run: bool,
+          keep_existing: bool = False) -> str | None:
+    """Merge the report's rows into the user's sheet as one new version (unless dry run)."""
+    bundled = load_bundled()
+    tables = store.read()
+    for kind, rows in report.accepted.items():
+        spec = schema()[kind]
+        mine = {spec.key_of(row): row for row in tables.get(kind, [])}
+        theirs = {spec.key_of(row): row for row in bundled.tables.get(kind, [])} \
+            if kind in KINDS else {}
+        for row in rows:
+            key = spec.key_of(row)
+            old = mine.get(key) or theirs.get(key)
+            if old is not None and _substance(old) != _substance(row):
+                where = "your sheet" if key in mine else "the bundled sheet"
+                if keep_existing and key in mine:
+                    report.conflicts.append({"kind": kind, "row": _label(key),
+                                             "resolution": f"kept {where}'s row (--keep-existing)",
+                                             "old": _money(old), "new": _money(row)})
+                    continue
+                report.conflicts.append({"kind": kind, "row": _label(key),
+                                         "resolution": f"replaces {where}'s row",
+                                         "old": _money(old), "new": _money(row)})
+            mine[key] = row
+        tables[kind] = list(mine.values())
+    if dry_run or not report.accepted_count:
+        return None
+    message = f"import {Path(report.source).name} ({report.format}, {report.accepted_count} rows)"
+    return store.write(tables, message, bundled=bundled.tables)
+
+
+# What makes two rows of the same key really different (not just a newer date or a note).
+_SUBSTANCE = ("price_per_device_hour", "devices_per_instance", "currency",
+              "input_price_per_mtok", "output_price_per_mtok", "cached_input_price_per_mtok",
+              "billed_cost", "memory_bytes", "memory_bandwidth_bytes_per_s")
+
+
+def _substance(row: dict) -> tuple:
+    return tuple(row.get(column) for column in _SUBSTANCE)
+
+
+def _label(key: tuple) -> str:
+    return " / ".join(part for part in key if part)
+
+
+def _money(row: dict):
+    for column in ("price_per_device_hour", "output_price_per_mtok", "billed_cost",
+                   "memory_bandwidth_bytes_per_s"):
+        if column in row:
+            return row[column]
+    return None
+
+
+def read_rates(path: Path | None) -> dict | None:
+    """An exchange-rate CSV: ``currency,rate`` (target units per one unit of currency)."""
+    if path is None:
+        return None
+    text, _ = read_text(path)
+    rates = {}
+    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+        if number == 1 and row and not row[1:2][0].replace(".", "", 1).isdigit():
+            continue  # header
+        if len(row) < 2:
+            continue
+        try:
+            rates[row[0].strip().upper()] = float(row[1])
+        except ValueError:
+            raise CPBError(f"{path}: line {number}: rate {row[1]!r} is not a number.",
+                           argument="rates", value=row[1], fix="Write it as 0.92.") from None
+    return rates
+
+
+__all__ = ["FORMATS", "USER_ONLY_KINDS", "apply", "detect", "read_file", "read_rates"]

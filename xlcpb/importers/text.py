@@ -1,0 +1,97 @@
+"""Reading vendor files safely: bounded sizes, encodings, numbers as people write them."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from ..data._toml import toml_reader
+from ..errors import CPBError
+
+MAX_IMPORT_BYTES = 64 * 1024 ** 3       # a full AWS offer file is a few GB; refuse absurd
+MAX_IN_MEMORY_BYTES = 512 * 1024 ** 2   # files read whole (JSON, small CSV) must stay small
+_CURRENCY_SIGNS = "$€£¥₹"
+
+
+@lru_cache(maxsize=1)
+def header_vocabulary() -> dict:
+    text = resources.files("xlcpb.data").joinpath("import_headers.toml").read_text("utf-8")
+    return toml_reader.loads(text)
+
+
+def check_size(path: Path, limit: int = MAX_IMPORT_BYTES) -> int:
+    size = path.stat().st_size
+    if size > limit:
+        raise CPBError(f"{path}: {size:,} bytes is over the {limit:,}-byte limit for this "
+                       "format.", argument="file", value=str(path),
+                       fix="Split the file, or check it is the file you meant.")
+    return size
+
+
+def decode(data: bytes, source: str, encoding: str | None = None) -> tuple[str, str]:
+    """(text, encoding used): a given encoding, else UTF-8 (BOM or not), else Windows-1252."""
+    if encoding:
+        try:
+            return data.decode(encoding), encoding
+        except (UnicodeDecodeError, LookupError) as error:
+            raise CPBError(f"{source}: not readable as {encoding}: {error}.", argument="file",
+                           value=source, fix="Give the file's real --encoding.") from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="strict") if _is_cp1252(data) else _refuse(source)
+
+
+def _is_cp1252(data: bytes) -> bool:
+    try:
+        data.decode("cp1252")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def _refuse(source: str):
+    raise CPBError(f"{source}: neither UTF-8 nor Windows-1252 text.", argument="file",
+                   value=source, fix="Save it as CSV UTF-8, or pass --encoding.")
+
+
+def read_text(path: Path, encoding: str | None = None) -> tuple[str, str]:
+    check_size(path, MAX_IN_MEMORY_BYTES)
+    return decode(path.read_bytes(), str(path), encoding)
+
+
+def decimal_comma(locale: str | None) -> bool:
+    """True for locales that write 1.234,56 (de, fr_FR, pt-BR...)."""
+    if not locale:
+        return False
+    language = re.split(r"[-_.]", locale.strip().lower())[0]
+    return language in header_vocabulary()["decimal_comma_languages"]
+
+
+def parse_number(text, comma_decimal: bool = False) -> float | None:
+    """A number as written in a price list, or None: "$1,234.56", "1.234,56 €", "(3.5)"."""
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        return float(text)
+    if not isinstance(text, str):
+        return None
+    cleaned = text.strip().replace("\u00a0", "").replace(" ", "")
+    for sign in _CURRENCY_SIGNS:
+        cleaned = cleaned.replace(sign, "")
+    cleaned = re.sub(r"^(USD|EUR|GBP|JPY|INR)|(USD|EUR|GBP|JPY|INR)$", "", cleaned, flags=re.I)
+    negative = cleaned.startswith("(") and cleaned.endswith(")")
+    cleaned = cleaned.strip("()")
+    if comma_decimal:
+        if not re.fullmatch(r"[-+]?\d{1,3}(\.\d{3})*(,\d+)?|[-+]?\d+(,\d+)?", cleaned):
+            return None
+        cleaned = cleaned.replace(".", "").replace(",", ".")
+    else:
+        if not re.fullmatch(r"[-+]?\d{1,3}(,\d{3})*(\.\d+)?([eE][-+]?\d+)?|"
+                            r"[-+]?\d*\.?\d+([eE][-+]?\d+)?", cleaned):
+            return None
+        cleaned = cleaned.replace(",", "")
+    value = float(cleaned)
+    return -value if negative else value
