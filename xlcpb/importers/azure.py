@@ -21,7 +21,7 @@ from .instances import accelerator
 from .report import ImportReport
 from .text import read_text
 
-_UNIT = re.compile(r"^\s*(?P<count>[\d.]+)?\s*(?P<scale>[KkMm])?\s*/?\s*(?P<word>.*?)\s*$")
+_NUMBER = re.compile(r"^\s*(?P<count>\d+(?:\.\d+)?)(?P<scale>[KkMm](?![a-z]))?\s*")
 _HOUR_WORDS = {"hour", "hours", "hr", "hrs", "小时", "時間", "stunde", "stunden", "heure",
                "heures", "hora", "horas", "ora", "ore", "uur", "час"}
 _SCALE = {"k": 1e3, "m": 1e6}
@@ -30,13 +30,23 @@ _DIRECTION = re.compile(r"\b(?P<dir>inp|input|outp|output|out|in)\b", re.I)
 
 
 def unit_block(unit: str) -> tuple[float, str]:
-    """(how many of a unit one price covers, the unit): "100 Hours" -> (100, "hour")."""
-    match = _UNIT.match(unit or "")
-    count = float(match["count"]) if match and match["count"] else 1.0
-    scale = _SCALE.get((match["scale"] or "").lower(), 1.0) if match else 1.0
-    word = (match["word"] if match else unit).strip().lower()
-    canonical = "hour" if word in _HOUR_WORDS else word or "unit"
-    return count * scale, canonical
+    """(how many of a unit one price covers, the unit): "100 Hours" -> (100, "hour").
+
+    Follows Microsoft's own table of units (finops-toolkit PricingUnits.csv): leading numbers
+    multiply ("1 1 Hour" is 1), K and M scale ("10K" is 10,000), and a unit whose last word
+    is an hour in any of Azure's languages ("100 Core Hrs", "1 小时", "1 hora") is hours.
+    """
+    rest, count = (unit or "").strip(), 1.0
+    while True:
+        match = _NUMBER.match(rest)
+        if not match:
+            break
+        count *= float(match["count"]) * _SCALE.get((match["scale"] or "").lower(), 1.0)
+        rest = rest[match.end():]
+    rest = rest.lstrip("/ ").strip().lower()
+    words = rest.split()
+    canonical = "hour" if words and words[-1] in _HOUR_WORDS else rest or "unit"
+    return count, canonical
 
 
 def import_items(items, report: ImportReport, source: str) -> None:

@@ -43,20 +43,12 @@ def decode(data: bytes, source: str, encoding: str | None = None) -> tuple[str, 
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="strict") if _is_cp1252(data) else _refuse(source)
-
-
-def _is_cp1252(data: bytes) -> bool:
+        pass
     try:
-        data.decode("cp1252")
-        return True
+        return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
-        return False
-
-
-def _refuse(source: str):
-    raise CPBError(f"{source}: neither UTF-8 nor Windows-1252 text.", argument="file",
-                   value=source, fix="Save it as CSV UTF-8, or pass --encoding.")
+        raise CPBError(f"{source}: neither UTF-8 nor Windows-1252 text.", argument="file",
+                       value=source, fix="Save it as CSV UTF-8, or pass --encoding.") from None
 
 
 def read_text(path: Path, encoding: str | None = None) -> tuple[str, str]:
