@@ -320,3 +320,18 @@ def test_unknown_json_and_missing_file(tmp_path):
         read(path)
     with pytest.raises(CPBError, match="no such file"):
         read(tmp_path / "missing.csv")
+
+
+def test_a_refused_import_leaves_the_sheet_untouched(tmp_path, capsys):
+    home = tmp_path / "home"
+    good = _csv(tmp_path, "provider,gpu,price,currency\nacme,T4,0.5,USD\n", name="good.csv")
+    bad = _csv(tmp_path, "provider,gpu,price,currency\nacme,T4,0.4,USD\nacme,T4,=1+1,USD\n",
+               name="bad.csv")
+    assert main(["import", str(good), "--sheet", str(home)]) == 0
+    before = (home / "sheet" / "versions" / "v0001" / "prices.csv").read_bytes()
+    assert main(["import", str(bad), "--sheet", str(home)]) == 2
+    error = capsys.readouterr().err
+    assert "line 3: price = '=1+1'" in error and "nothing was imported" in error
+    assert [v.id for v in SheetStore(home).history()] == ["v0001"]
+    assert (home / "sheet" / "versions" / "v0001" / "prices.csv").read_bytes() == before
+    assert load_sheet(home).price("T4", provider="acme")["price_per_device_hour"] == 0.5
