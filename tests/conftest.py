@@ -9,6 +9,11 @@ os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
 import pytest  # noqa: E402
 
+# Not test modules: the LibreOffice script runs under Debian's Python (it imports uno), and
+# the benchmarks are run by hand (they print figures).
+collect_ignore = ["libreoffice_calc.py"]
+collect_ignore_glob = ["bench/*"]
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 

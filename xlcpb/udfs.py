@@ -9,7 +9,10 @@ function names the engine or sheet function it calls.
 
 from __future__ import annotations
 
-import xlwings as xw
+try:
+    import xlwings as xw
+except ImportError:  # building workbooks needs the functions, not Excel: no-op decorators
+    from .excel import no_xlwings as xw
 
 from . import __version__, engine
 from .data.sheet import load_sheet

@@ -1,0 +1,28 @@
+"""``xlcpb build``: render the workbook templates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..workbook.build import build_all
+from ..workbook.template import template_paths
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "build", help="render templates/*.toml into workbooks",
+        description="Render every template spec into a workbook: Inputs, Calculations, "
+                    "Outputs, Checks, Hardware and About sheets, CPB_* formulas with their "
+                    "values stored so the file reads right before any recalculation.")
+    parser.add_argument("--templates", type=Path, default=Path("templates"),
+                        help="folder of template specs (default ./templates)")
+    parser.add_argument("--out", type=Path, default=Path("workbooks"),
+                        help="folder to write workbooks into (default ./workbooks)")
+    parser.add_argument("--date", help="build date written on About (default today)")
+    parser.set_defaults(run=run)
+
+
+def run(args) -> int:
+    for path in build_all(template_paths(args.templates), args.out, args.date):
+        print(f"Wrote {path}")
+    return 0

@@ -1,0 +1,32 @@
+"""``xlcpb publish``: a copy of a workbook that computes without the add-in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..workbook.publish import publish
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "publish", help="make a copy of a workbook that needs no add-in",
+        description="Turn every CPB_* formula into its native Excel equivalent (lookups over "
+                    "embedded xlcpb_Hardware and xlcpb_Prices sheets), or its value where "
+                    "none exists (listed on xlcpb_About). Everything else in the workbook is "
+                    "kept; the input is never changed.")
+    parser.add_argument("source", type=Path, metavar="IN.xlsx", help="the workbook to publish")
+    parser.add_argument("-o", "--out", type=Path, required=True, metavar="OUT.xlsx",
+                        help="the published copy to write")
+    parser.add_argument("--lock", action="store_true",
+                        help="protect the sheets: cells marked unlocked (inputs) stay editable")
+    parser.add_argument("--overwrite", action="store_true", help="replace OUT if it exists")
+    parser.set_defaults(run=run)
+
+
+def run(args) -> int:
+    report = publish(args.source, args.out, lock=args.lock, overwrite=args.overwrite)
+    print(f"Wrote {args.out}: {len(report.translated)} cells made native, "
+          f"{len(report.valued)} replaced by their value (listed on xlcpb_About).")
+    for sheet, cell, function, value in report.valued:
+        print(f"  {sheet}!{cell}: {function} = {value}")
+    return 0

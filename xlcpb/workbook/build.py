@@ -1,0 +1,319 @@
+"""``xlcpb build``: render template specs into workbooks that read like a financial model.
+
+Sheets: Inputs (blue on pale yellow, the only constants), Calculations (one formula a row,
+units and equation numbers beside), Outputs, Checks, Hardware (the price sheet and the
+dropdown lists) and About. Key results carry defined names. Every formula cell stores its
+value, computed by the same functions Excel calls, so the file shows the right numbers on
+opening anywhere - which is why this uses XlsxWriter: openpyxl cannot store a formula's
+cached value. Array results are real dynamic-array formulas.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from .. import __version__
+from ..data.schema import schema
+from ..data.sheet import load_bundled, precisions
+from ..errors import CPBError
+from .evaluate import evaluate
+from .files import atomic_output
+from .template import load_template
+
+INPUT_STYLE = {"font_color": "#0000FF", "bg_color": "#FFF2CC", "locked": False,
+               "border": 1, "border_color": "#BFBFBF"}
+HEADER_STYLE = {"bold": True, "bottom": 1, "bg_color": "#D9E1F2"}
+TITLE_STYLE = {"bold": True, "font_size": 14}
+FIRST_ROW = 4  # rows 1-3: title, summary, column headers
+HARDWARE_COLUMNS = ["name", "id", "vendor", "memory_bytes", "memory_bandwidth_bytes_per_s",
+                    "fp32", "tf32", "fp16", "bf16", "fp8", "int8", "fp4", "tdp_watts"]
+PRICE_COLUMNS = ["hardware_id", "provider", "region", "instance_type", "pricing_model",
+                 "price_per_device_hour", "currency", "effective_date"]
+PAPER = "Xiaoyi Li, Cost-Per-Byte Principle in Generative AI (section 6)"
+BUILD_DATE_LABEL = "Build date"
+
+
+class Renderer:
+    def __init__(self, workbook: xlsxwriter.Workbook, spec: dict) -> None:
+        self.book = workbook
+        self.spec = spec
+        self.values: dict = {}
+        self.formats: dict = {}
+
+    def style(self, number_format: str | None = None, **extra):
+        key = (number_format, tuple(sorted(extra.items())))
+        if key not in self.formats:
+            options = dict(extra)
+            if number_format:
+                options["num_format"] = number_format
+            self.formats[key] = self.book.add_format(options)
+        return self.formats[key]
+
+    def sheet(self, name: str, headers: list[str], widths: list[int]):
+        worksheet = self.book.add_worksheet(name)
+        worksheet.write(0, 0, f"{self.spec['workbook']['title']} - {name}",
+                        self.style(**TITLE_STYLE))
+        worksheet.write(1, 0, self.spec["workbook"]["summary"] if name == "Inputs" else "")
+        for column, (header, width) in enumerate(zip(headers, widths)):
+            worksheet.write(FIRST_ROW - 2, column, header, self.style(**HEADER_STYLE))
+            worksheet.set_column(column, column, width)
+        worksheet.freeze_panes(FIRST_ROW - 1, 1)
+        worksheet.set_landscape()
+        worksheet.fit_to_pages(1, 0)
+        worksheet.repeat_rows(FIRST_ROW - 2)
+        worksheet.set_header(f"&L{self.spec['workbook']['title']}&R&A")
+        worksheet.set_footer("&Lxlcpb " + __version__ + "&RPage &P of &N")
+        return worksheet
+
+    def define(self, name: str, sheet: str, row: int, column: int, last_row: int | None = None):
+        reference = f"='{sheet}'!${chr(65 + column)}${row + 1}"
+        if last_row is not None and last_row != row:
+            reference += f":${chr(65 + column)}${last_row + 1}"
+        self.book.define_name(name, reference)
+
+
+def render(spec: dict, out: Path, build_date: str) -> Path:
+    """Write one workbook for ``spec`` to ``out`` (atomically)."""
+    with atomic_output(out) as temporary:
+        workbook = xlsxwriter.Workbook(temporary, {"strings_to_formulas": False,
+                                                   "strings_to_numbers": False})
+        workbook.set_properties({"title": spec["workbook"]["title"], "author": "xlcpb",
+                                 "comments": f"Built by xlcpb {__version__} from "
+                                             f"{Path(spec['path']).name}",
+                                 "created": dt.datetime(2020, 1, 1)})
+        renderer = Renderer(workbook, spec)
+        lists = _hardware_sheet_ranges()
+        inputs = renderer.sheet("Inputs", ["Input", "Value", "Unit", "Note"], [58, 18, 14, 50])
+        calculations = renderer.sheet("Calculations", ["Calculation", "Value", "Unit",
+                                                       "Equation"], [58, 18, 14, 14])
+        outputs = renderer.sheet("Outputs", ["Result", "Value", "Unit", "Note"], [40, 18, 14, 50])
+        checks = renderer.sheet("Checks", ["Check", "Value", "Unit", "Note"], [58, 18, 14, 60])
+        _inputs(renderer, inputs, lists)
+        _calculations(renderer, calculations)
+        _outputs(renderer, outputs)
+        _checks(renderer, checks)
+        _hardware(renderer)
+        _about(renderer, build_date)
+        workbook.close()
+    return out
+
+
+def _inputs(renderer: Renderer, worksheet, lists: dict) -> None:
+    row = FIRST_ROW - 1
+    for entry in renderer.spec["inputs"]:
+        style = renderer.style(entry.get("format"), **INPUT_STYLE)
+        worksheet.write(row, 0, entry["label"])
+        worksheet.write(row, 2, entry.get("unit", ""))
+        if "values" in entry:
+            values = entry["values"]
+            for offset, value in enumerate(values):
+                worksheet.write(row + offset, 1, value, style)
+            renderer.define(entry["name"], "Inputs", row, 1, row + len(values) - 1)
+            renderer.values[entry["name"]] = [[value] for value in values]
+            worksheet.write(row, 3, entry.get("note", "one value a row"))
+            row += len(values)
+            continue
+        worksheet.write(row, 1, entry["value"], style)
+        if entry.get("list"):
+            worksheet.data_validation(row, 1, row, 1, {
+                "validate": "list", "source": lists[entry["list"]],
+                "error_title": "Not in the list",
+                "error_message": f"Choose a value from the {entry['list']} list "
+                                 "(Hardware sheet)."})
+            worksheet.write(row, 3, f"dropdown: the {entry['list'].replace('_', ' ')} on the "
+                                    "Hardware sheet")
+        renderer.define(entry["name"], "Inputs", row, 1)
+        renderer.values[entry["name"]] = entry["value"]
+        row += 1
+
+
+def _formula_value(renderer: Renderer, formula: str, label: str):
+    try:
+        return evaluate(formula, renderer.values)
+    except CPBError as error:
+        raise CPBError(f"{renderer.spec['path']}: {label}: {error}", argument="template",
+                       value=formula, fix="Fix the template's inputs or formula.") from None
+
+
+def _calculations(renderer: Renderer, worksheet) -> None:
+    for offset, entry in enumerate(renderer.spec["calculations"]):
+        row = FIRST_ROW - 1 + offset
+        value = _formula_value(renderer, entry["formula"], entry["label"])
+        worksheet.write(row, 0, entry["label"])
+        worksheet.write_formula(row, 1, entry["formula"], renderer.style(entry.get("format")),
+                                value)
+        worksheet.write(row, 2, entry.get("unit", ""))
+        worksheet.write(row, 3, f"eq. {entry['eq']}" if entry.get("eq") else "")
+        renderer.define(entry["name"], "Calculations", row, 1)
+        renderer.values[entry["name"]] = value
+
+
+def _outputs(renderer: Renderer, worksheet) -> None:
+    calculations = {entry["name"]: entry for entry in renderer.spec["calculations"]}
+    row = FIRST_ROW - 1
+    for entry in renderer.spec["outputs"]:
+        source = calculations[entry["name"]]
+        worksheet.write(row, 0, entry["label"])
+        worksheet.write_formula(row, 1, f"={entry['name']}",
+                                renderer.style(source.get("format"), bold=True),
+                                renderer.values[entry["name"]])
+        worksheet.write(row, 2, source.get("unit", ""))
+        worksheet.write(row, 3, entry.get("note", ""))
+        row += 1
+    sensitivity = renderer.spec.get("sensitivity")
+    if sensitivity:
+        row += 1
+        worksheet.write(row, 0, sensitivity["label"], renderer.style(bold=True))
+        row += 1
+        inputs = renderer.values[sensitivity["inputs"]]
+        values = _formula_value(renderer, sensitivity["formula"], sensitivity["label"])
+        style = renderer.style(sensitivity.get("format"))
+        for offset, (length,) in enumerate(inputs):
+            worksheet.write_formula(row + offset, 0, f"=INDEX({sensitivity['inputs']},"
+                                                     f"{offset + 1})", None, length)
+        worksheet.write_dynamic_array_formula(row, 1, row + len(values) - 1, 1,
+                                              sensitivity["formula"], style, values[0][0])
+        for offset, (value,) in enumerate(values[1:], start=1):
+            worksheet.write_number(row + offset, 1, value, style)  # cached spill values
+        worksheet.write(row, 2, sensitivity.get("unit", ""))
+
+
+def _checks(renderer: Renderer, worksheet) -> None:
+    good = renderer.style(bg_color="#C6EFCE", font_color="#006100")
+    bad = renderer.style(bg_color="#FFC7CE", font_color="#9C0006")
+    row = FIRST_ROW - 1
+    worksheet.write(row, 0, "Reference figures (inputs of the checks)", renderer.style(bold=True))
+    row += 1
+    references = [("RelativeTolerance", "Relative tolerance between equal results", 1e-9, "")]
+    for entry in renderer.spec["references"]:
+        references.append((entry["name"], entry["label"], entry["value"], ""))
+        references.append((f"{entry['name']}Tolerance", f"{entry['label']}: allowed difference "
+                           "(half a unit in the last printed digit)", entry["tolerance"], ""))
+    for name, label, value, unit in references:
+        worksheet.write(row, 0, label)
+        worksheet.write(row, 1, value, renderer.style("General", **INPUT_STYLE))
+        worksheet.write(row, 2, unit)
+        renderer.define(name, "Checks", row, 1)
+        renderer.values[name] = value
+        row += 1
+    row += 1
+    worksheet.write(row, 0, "Checks (all TRUE when the model holds)", renderer.style(bold=True))
+    row += 1
+    first_check = row
+    checks = []
+    if any(entry["name"] == "CostEq4" for entry in renderer.spec["calculations"]):
+        checks.append(("Cost by eq. (1) equals cost by eq. (4)",
+                       "=ABS(TotalCost-CostEq4)<=RelativeTolerance*ABS(TotalCost)", ""))
+    for entry in renderer.spec["references"]:
+        against, name = entry["against"], entry["name"]
+        if entry.get("expect_match", True):
+            checks.append((f"Ours matches the {entry['label'][0].lower()}"
+                           f"{entry['label'][1:]}",
+                           f"=ABS({against}-{name})<={name}Tolerance", entry.get("note", "")))
+        else:
+            checks.append((f"Ours differs from the {entry['label'][0].lower()}"
+                           f"{entry['label'][1:]}, as it should",
+                           f"=ABS({against}-{name})>{name}Tolerance", entry.get("note", "")))
+    for label, formula, note in checks:
+        value = _formula_value(renderer, formula, label)
+        if value is not True:
+            raise CPBError(f"{renderer.spec['path']}: check {label!r} fails ({formula}).",
+                           argument="template", value=formula, fix="Fix the template.")
+        worksheet.write(row, 0, label)
+        worksheet.write_formula(row, 1, formula, None, value)
+        worksheet.write(row, 3, note)
+        row += 1
+    worksheet.conditional_format(first_check, 1, row - 1, 1, {
+        "type": "cell", "criteria": "==", "value": True, "format": good})
+    worksheet.conditional_format(first_check, 1, row - 1, 1, {
+        "type": "cell", "criteria": "==", "value": False, "format": bad})
+    row += 1
+    worksheet.write(row, 0, "All checks pass")
+    worksheet.write_formula(row, 1, f"=AND({xl_rowcol_to_cell(first_check, 1)}:"
+                                    f"{xl_rowcol_to_cell(row - 2, 1)})", None, True)
+    renderer.book.define_name("AllChecksPass", f"='Checks'!$B${row + 1}")
+
+
+def _hardware_sheet_ranges() -> dict:
+    sheet = load_bundled()
+    hardware_rows = len(sheet.tables["hardware"])
+    lists_column = chr(65 + len(HARDWARE_COLUMNS) + 1)
+    return {
+        "hardware": f"='Hardware'!$A${FIRST_ROW}:$A${FIRST_ROW + hardware_rows - 1}",
+        "precisions": f"='Hardware'!${lists_column}${FIRST_ROW}:${lists_column}"
+                      f"${FIRST_ROW + len(precisions()) - 1}",
+        "pricing_models": f"='Hardware'!${chr(ord(lists_column) + 1)}${FIRST_ROW}:"
+                          f"${chr(ord(lists_column) + 1)}"
+                          f"${FIRST_ROW + len(_pricing_models()) - 1}",
+    }
+
+
+def _pricing_models() -> tuple:
+    return schema()["prices"].column("pricing_model").choices
+
+
+def _hardware(renderer: Renderer) -> None:
+    sheet = load_bundled()
+    worksheet = renderer.book.add_worksheet("Hardware")
+    worksheet.write(0, 0, "The hardware/price sheet (bundled, sourced: see xlcpb sheet show)",
+                    renderer.style(**TITLE_STYLE))
+    worksheet.write(1, 0, f"Sheet version {sheet.version}. Peak FLOP/s are dense; blank where "
+                          "none is published.")
+    header = renderer.style(**HEADER_STYLE)
+    for column, name in enumerate(HARDWARE_COLUMNS):
+        worksheet.write(FIRST_ROW - 2, column, name, header)
+    precision_columns = {name: spec["column"] for name, spec in precisions().items()}
+    for offset, row in enumerate(sheet.tables["hardware"]):
+        for column, name in enumerate(HARDWARE_COLUMNS):
+            value = row.get(precision_columns.get(name, name))
+            if value is not None:
+                worksheet.write(FIRST_ROW - 1 + offset, column, value,
+                                renderer.style("0.000E+00" if isinstance(value, float) and
+                                               value > 1e6 else None))
+    lists_column = len(HARDWARE_COLUMNS) + 1
+    worksheet.write(FIRST_ROW - 2, lists_column, "precision", header)
+    worksheet.write(FIRST_ROW - 2, lists_column + 1, "pricing model", header)
+    for offset, name in enumerate(precisions()):
+        worksheet.write(FIRST_ROW - 1 + offset, lists_column, name)
+    for offset, name in enumerate(_pricing_models()):
+        worksheet.write(FIRST_ROW - 1 + offset, lists_column + 1, name)
+    price_column = lists_column + 3
+    for column, name in enumerate(PRICE_COLUMNS):
+        worksheet.write(FIRST_ROW - 2, price_column + column, name, header)
+    for offset, row in enumerate(sheet.tables["prices"]):
+        for column, name in enumerate(PRICE_COLUMNS):
+            if row.get(name) is not None:
+                worksheet.write(FIRST_ROW - 1 + offset, price_column + column, row[name])
+    worksheet.set_column(0, 0, 20)
+    worksheet.set_column(1, len(HARDWARE_COLUMNS) - 1, 13)
+    worksheet.freeze_panes(FIRST_ROW - 1, 1)
+
+
+def _about(renderer: Renderer, build_date: str) -> None:
+    worksheet = renderer.book.add_worksheet("About")
+    worksheet.set_column(0, 0, 24)
+    worksheet.set_column(1, 1, 100)
+    rows = [("Workbook", renderer.spec["workbook"]["title"]),
+            ("Method", PAPER + ": C = T_byte x I x S"),
+            ("Section", renderer.spec["workbook"].get("section", "")),
+            ("xlcpb version", __version__),
+            ("Sheet version", load_bundled().version),
+            (BUILD_DATE_LABEL, build_date),
+            ("Template", Path(renderer.spec["path"]).name),
+            ("Functions", "CPB_* cells need the xlcpb add-in (xlwings); 'xlcpb publish' makes "
+                          "a copy that computes without it."),
+            ("Sources", "Hardware and price figures: the source_url of each row "
+                        "(xlcpb sheet show NAME); the paper's figures: section 6.")]
+    for offset, (label, value) in enumerate(rows):
+        worksheet.write(offset, 0, label, renderer.style(bold=True))
+        worksheet.write_string(offset, 1, str(value))
+
+
+def build_all(templates: list[Path], out_dir: Path, build_date: str | None = None) -> list[Path]:
+    date = build_date or dt.date.today().isoformat()
+    return [render(load_template(path), Path(out_dir) / load_template(path)["workbook"]["file"],
+                   date) for path in templates]
