@@ -37,7 +37,7 @@ def engine(case_id):
     return {case.id: case for case in case_studies()}[case_id].estimate.as_dict()
 
 
-@pytest.mark.parametrize("name", sorted(CASES.values()))
+@pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "workbooks").glob("*.xlsx")))
 def test_shipped_workbooks_are_what_the_templates_build(fresh, name):
     assert workbook_content(ROOT / "workbooks" / name) == workbook_content(fresh / name), \
         "workbooks/ is stale: run 'xlcpb build'"

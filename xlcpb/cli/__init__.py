@@ -13,11 +13,11 @@ import sys
 
 from .. import __version__
 from ..errors import CPBError
-from . import (build_cmd, calibrate_cmd, case_studies_cmd, estimate_cmd, import_cmd, lite_cmd,
-               llm_cmd, publish_cmd, sheet_cmd)
+from . import (budget_cmd, build_cmd, calibrate_cmd, case_studies_cmd, estimate_cmd, import_cmd,
+               lite_cmd, llm_cmd, publish_cmd, sheet_cmd)
 
-COMMANDS = (case_studies_cmd, estimate_cmd, llm_cmd, sheet_cmd, import_cmd, build_cmd,
-            publish_cmd, calibrate_cmd, lite_cmd)
+COMMANDS = (case_studies_cmd, estimate_cmd, llm_cmd, budget_cmd, sheet_cmd, import_cmd,
+            build_cmd, publish_cmd, calibrate_cmd, lite_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

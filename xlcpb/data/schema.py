@@ -19,7 +19,7 @@ from ._toml import toml_reader
 
 KINDS = ("hardware", "prices", "api_prices")  # the price sheet's kinds (user-editable)
 USER_ONLY_KINDS = ("spend",)                    # kept in the user's store, never bundled
-CATALOG_KINDS = ("models",)                     # bundled catalogs, same validation
+CATALOG_KINDS = ("models", "workloads")        # catalogs and plans, same validation
 LIST_SEPARATOR = "|"
 MAX_REPORTED_PROBLEMS = 20
 

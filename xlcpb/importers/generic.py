@@ -33,7 +33,7 @@ from ..engine.units import HOURS_PER_MONTH, per_device, per_hour
 from ..errors import CPBError
 from .report import ImportReport
 from .text import check_size, decimal_comma, decode, header_vocabulary, parse_number
-from .xlsx import read_xlsx
+from ..data.xlsx import read_xlsx
 
 CURRENCY_SIGNS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR"}
 MAX_PROBLEMS_SHOWN = 20

@@ -315,5 +315,13 @@ def _about(renderer: Renderer, build_date: str) -> None:
 
 def build_all(templates: list[Path], out_dir: Path, build_date: str | None = None) -> list[Path]:
     date = build_date or dt.date.today().isoformat()
-    return [render(load_template(path), Path(out_dir) / load_template(path)["workbook"]["file"],
-                   date) for path in templates]
+    built = []
+    for path in templates:
+        spec = load_template(path)
+        out = Path(out_dir) / spec["workbook"]["file"]
+        if spec["workbook"].get("kind") == "budget":
+            from .budget_book import build_budget_template  # the budget's own renderer
+            built.append(build_budget_template(spec, out, date))
+        else:
+            built.append(render(spec, out, date))
+    return built

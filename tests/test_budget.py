@@ -1,0 +1,182 @@
+"""Fleet budgeting: the projection by hand, plans, scenarios, the workbook in LibreOffice,
+and budget against actual spend."""
+
+import csv
+import json
+import math
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pytest
+
+from xlcpb import CPBError
+from xlcpb.cli import main
+from xlcpb.data.plan import parse_plan_text
+from xlcpb.engine import budget as engine
+from xlcpb.estimators.budget import (BudgetSettings, prepare, project, scenario_totals,
+                                     tornado, variance)
+from xlcpb.estimators.llm import default_efficiency, estimate_llm
+from xlcpb.workbook.build import build_all
+from xlcpb.workbook.publish import publish
+from libreoffice import calc
+
+ROOT = Path(__file__).resolve().parent.parent
+HEADER = "name,modality,model,flops_per_unit,hardware,precision,devices,batch,input_tokens," \
+         "output_tokens,monthly_volume,monthly_growth,reasoning_multiplier,acceptance_rate," \
+         "utilisation,price_on_demand,api_model,service\n"
+
+
+def test_projection_by_hand():
+    # 1,000 units/month growing 10%, half accepted, one device-hour each, 50% of 730 h,
+    # $2.00 per device-hour falling 20% a year; the API charges $10 a unit, falling 50%.
+    demand = engine.monthly_demand([1000.0], [0.10], 3)
+    assert demand[0] == pytest.approx([1000.0, 1100.0, 1210.0], rel=1e-15)
+    generated = engine.generated_units(demand, [0.5])
+    hours = engine.device_hours(generated, [3600.0])
+    assert hours[0] == pytest.approx([2000.0, 2200.0, 2420.0], rel=1e-15)
+    devices = engine.devices_needed(hours, 730, [0.5])
+    assert devices[0].tolist() == [6.0, 7.0, 7.0]  # 5.48 -> 6, 6.03 -> 7, 6.63 -> 7
+    factor = engine.decline_factor([0.2], 3)
+    cost = engine.monthly_cost(devices, 730, [2.0], factor)
+    assert cost[0] == pytest.approx([6 * 730 * 2.0, 7 * 730 * 2.0 * 0.8 ** (1 / 12),
+                                     7 * 730 * 2.0 * 0.8 ** (2 / 12)], rel=1e-15)
+    api = engine.api_monthly_cost(generated, [10.0], engine.decline_factor([0.5], 3))
+    assert api[0, 0] == 20_000.0
+    assert engine.break_even_month(engine.cumulative(cost), engine.cumulative(api))[0] == 0
+    assert engine.break_even_month([[10.0, 20.0]], [[1.0, 2.0]])[0] == -1  # never
+    assert engine.period_totals([[1.0] * 14], 12).tolist() == [[12.0, 2.0]]
+
+
+def _plan(rows):
+    return parse_plan_text(HEADER + "\n".join(rows), "test plan")
+
+
+def test_acceptance_and_reasoning_multiplier_through_the_estimator():
+    plan = _plan(["chat,text,Llama-3.1-8B,,H100 SXM,bf16,1,8,1000,200,1000,0,4,0.5,0.6,3.0,"
+                  "gpt-4.1-mini,"])
+    prepared = prepare(plan)
+    # reasoning x4: the estimator is asked for 800 output tokens per request
+    e = estimate_llm("Llama-3.1-8B", "H100 SXM", "bf16", 1, 8, 1000, 800)
+    assert prepared.device_seconds_per_unit[0] == pytest.approx(
+        (e.ttft_s + 800 * e.tpot_s) / 8, rel=1e-12)
+    assert prepared.api_cost_per_unit[0] == pytest.approx((1000 * 0.4 + 800 * 1.6) / 1e6)
+    result = project(prepared, BudgetSettings(months=2))
+    assert result.generated[0, 0] == 2000.0  # acceptance 0.5 doubles what is generated
+    assert result.unit_cost_over_horizon[0] == pytest.approx(
+        result.workload_cost[0] / (result.demand[0].sum() * 800) * 1e6, rel=1e-12)
+
+
+def test_flops_workload_uses_calibrated_efficiency():
+    plan = _plan(["narration,audio,,1.44e15,L4,fp16,1,,,,100,0,1,1,0.6,,,"])
+    prepared = prepare(plan)
+    assert prepared.device_seconds_per_unit[0] == 1.44e15 / (121e12 *
+                                                            default_efficiency().compute)
+    assert prepared.prices[0, 0] == 0.7992  # the sheet's L4 on-demand price (modal)
+
+
+@pytest.mark.parametrize("row, words", [
+    ("chat,text,,,H100 SXM,,,,,,10,,,,,,,", "needs a model"),
+    ("voice,audio,,,L4,,,,,,10,,,,,,,", "needs flops_per_unit"),
+    ("chat,text,Llama-3.1-405B,,H100 SXM,bf16,1,8,,,10,,,,,,,", "does not fit"),
+    ("v,video,,1e18,V100 SXM2 16GB,,,,,,10,,,,,,,", "no price with"),
+])
+def test_plan_errors_name_the_workload(row, words):
+    with pytest.raises(CPBError, match=words):
+        prepare(_plan([row]))
+
+
+def test_bad_plan_values_are_refused_with_line_and_column():
+    with pytest.raises(CPBError, match="line 2, column acceptance_rate"):
+        _plan(["x,audio,,1e15,L4,,,,,,10,,,1.5,,,,"])
+
+
+@pytest.fixture(scope="module")
+def example():
+    import tomllib
+    spec = tomllib.loads((ROOT / "templates" / "fleet_budget.toml").read_text("utf-8"))
+    return parse_plan_text(spec["plan"]["csv"].strip(), "example"), spec["settings"]
+
+
+def test_scenarios_and_sensitivity(example):
+    plan, settings = example
+    prepared = prepare(plan)
+    totals = scenario_totals(prepared, BudgetSettings(**settings))
+    assert totals["low"] < totals["base"] < totals["high"]
+    rows = tornado(prepared, BudgetSettings(**settings))
+    swings = [row["swing"] for row in rows]
+    assert swings == sorted(swings, reverse=True) and rows[0]["swing"] > 0
+
+
+def test_budget_cli_example_and_workbook(tmp_path, capsys):
+    plan_csv = tmp_path / "plan.csv"
+    assert main(["budget", "--example", "--plan-out", str(plan_csv), "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["total"] > 0 and len(document["workloads"]) == 4
+    out = tmp_path / "budget.xlsx"
+    assert main(["budget", str(plan_csv), "--months", "24", "-o", str(out)]) == 0
+    assert f"Wrote {out}" in capsys.readouterr().out
+    book = openpyxl.load_workbook(out)
+    assert {"Inputs", "Workloads", "Calculations", "Timeline", "Outputs", "Checks",
+            "Hardware", "About"} <= set(book.sheetnames)
+    assert book["Outputs"]._charts and len(book["Outputs"]._charts) == 2
+    xlsx_plan = tmp_path / "plan.xlsx"
+    workbook = openpyxl.Workbook()
+    for row in csv.reader(plan_csv.read_text().splitlines()):
+        workbook.active.append(row)
+    workbook.save(xlsx_plan)
+    assert main(["budget", str(xlsx_plan), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["total"] == document["total"]
+
+
+def test_fleet_budget_recalculates_in_libreoffice_after_publish(example, tmp_path):
+    plan, settings = example
+    result = project(prepare(plan), BudgetSettings(**settings))
+    built = build_all([ROOT / "templates" / "fleet_budget.toml"], tmp_path, "2000-01-01")[0]
+    published = tmp_path / "published.xlsx"
+    publish(built, published)
+    shown = calc([published], recalc=True)[published]
+    assert shown["loaded"] and shown["errors"] == [], shown["errors"][:3]
+    assert shown["names"]["TotalBudget"] == pytest.approx(result.total_cost, rel=1e-9)
+    assert shown["names"]["TotalApiAlternative"] == pytest.approx(result.total_api_cost,
+                                                                  rel=1e-9)
+    assert shown["names"]["AllChecksPass"] in (1.0, True)
+    outputs = shown["sheets"]["Outputs"]
+    for index, name in enumerate(result.names):
+        row = outputs[3 + index]
+        assert row[0] == name
+        assert row[1] == pytest.approx(result.workload_cost[index], rel=1e-9)
+        expected = {-2: "no API", -1: "never"}.get(int(result.break_even[index]))
+        assert row[5] == (expected or result.months[result.break_even[index]])
+    # a changed input flows through the native timeline: the low scenario
+    low = project(prepare(plan), BudgetSettings(**{**settings, "scenario": "low"}))
+    shown = calc([published], recalc=True, assignments=["Inputs!B4=low"])[published]
+    assert shown["names"]["TotalBudget"] == pytest.approx(low.total_cost, rel=1e-9)
+
+
+def test_budget_vs_actual_on_the_focus_sample(shared, capsys):
+    focus = shared / "pricelists" / "06_focus_1.0_sample_1000rows.csv"
+    assert main(["actuals", "--focus", str(focus), "--start", "2024-09", "--months", "3",
+                 "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    expected = defaultdict(float)
+    with open(focus, newline="", encoding="utf-8") as stream:
+        for row in csv.DictReader(stream):
+            expected[row["ChargePeriodStart"][:7]] += float(row["BilledCost"])
+    by_month = {row["month"]: row for row in report["by_month"]}
+    for month, total in expected.items():
+        assert by_month[month]["actual"] == pytest.approx(total, rel=1e-9)
+    assert by_month["2024-09"]["budget"] > 0
+    assert report["currency"] == "USD"
+    assert math.isclose(by_month["2024-09"]["variance"],
+                        by_month["2024-09"]["actual"] - by_month["2024-09"]["budget"])
+
+
+def test_variance_without_spend_is_an_error(example, tmp_path, capsys):
+    assert main(["actuals", "--sheet", str(tmp_path / "empty"), "--months", "3"]) == 2
+    assert "no actual spend" in capsys.readouterr().err
+    plan, settings = example
+    result = project(prepare(plan), BudgetSettings(**settings))
+    assert variance(result, [])["by_month"][0]["actual"] == 0.0
+    assert np.isfinite(result.total_cost)

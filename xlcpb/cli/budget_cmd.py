@@ -1,0 +1,162 @@
+"""``xlcpb budget`` and ``xlcpb actuals``: fleet budgets, and budget against actual spend."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from importlib import resources
+from pathlib import Path
+
+from ..data._toml import toml_reader
+from ..data.plan import budget_defaults, parse_plan_text, read_plan
+from ..data.sheet import load_sheet
+from ..data.store import SheetStore
+from ..errors import CPBError
+from ..estimators.budget import (UNIT_NAMES, BudgetSettings, prepare, project, scenario_totals,
+                                 tornado, variance)
+from ..workbook.budget_book import render_budget
+from ..workbook.files import refuse_to_replace
+from .options import add_format, number
+from .output import emit
+
+EXAMPLE_TEMPLATE = Path("templates") / "fleet_budget.toml"
+
+
+def _settings_options(parser) -> None:
+    parser.add_argument("--start", default="2027-01", help="first month, yyyy-mm")
+    parser.add_argument("--months", type=number, default=budget_defaults()["months"],
+                        help="months to project (default 36)")
+    parser.add_argument("--scenario", default="base",
+                        choices=list(budget_defaults()["scenarios"]), help="default base")
+    parser.add_argument("--hardware-decline", type=number,
+                        help="hardware rent price decline per year (default "
+                             f"{budget_defaults()['hardware_price_decline_per_year']})")
+    parser.add_argument("--api-decline", type=number,
+                        help="API price decline per year (default "
+                             f"{budget_defaults()['api_price_decline_per_year']})")
+    parser.add_argument("--sheet", metavar="DIR", type=Path, help="folder of your own sheet")
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "budget", help="a multi-year inference budget from a workload table",
+        description="Project a workload plan (CSV or XLSX: one row per workload) month by "
+                    "month: devices, cost, unit costs, the API alternative and break-even, "
+                    "scenarios and a sensitivity table; with -o, the budget workbook.",
+        epilog="Start from the example: xlcpb budget --example --plan-out plan.csv")
+    parser.add_argument("plan", type=Path, nargs="?", help="the plan: PLAN.csv or PLAN.xlsx")
+    parser.add_argument("--example", action="store_true",
+                        help="use the example plan (the fleet_budget template)")
+    parser.add_argument("--plan-out", type=Path, help="with --example: write its plan CSV")
+    parser.add_argument("-o", "--out", type=Path, help="write the budget workbook here")
+    parser.add_argument("--overwrite", action="store_true", help="replace OUT if it exists")
+    _settings_options(parser)
+    add_format(parser)
+    parser.set_defaults(run=run)
+
+    actuals = subparsers.add_parser(
+        "actuals", help="budget against actual spend from a FOCUS billing export",
+        description="Compare a plan's budget with actual spend - imported FOCUS cost rows "
+                    "in your sheet (xlcpb import FOCUS.csv), or a FOCUS file given here - "
+                    "by month and by workload service.")
+    actuals.add_argument("plan", type=Path, nargs="?", help="the plan (default: the example)")
+    actuals.add_argument("--focus", type=Path,
+                         help="a FOCUS CSV to read directly (default: your sheet's spend)")
+    _settings_options(actuals)
+    add_format(actuals)
+    actuals.set_defaults(run=run_actuals)
+
+
+def _example_text() -> str:
+    if not EXAMPLE_TEMPLATE.exists():
+        raise CPBError(f"{EXAMPLE_TEMPLATE} not found.", argument="--example", value=None,
+                       fix="Run from the project folder, or give a plan file.")
+    return toml_reader.loads(EXAMPLE_TEMPLATE.read_text("utf-8"))["plan"]["csv"].strip()
+
+
+def _plan(args):
+    if args.example:
+        return parse_plan_text(_example_text(), str(EXAMPLE_TEMPLATE))
+    if args.plan is None:
+        raise CPBError("no plan given.", argument="plan", value=None,
+                       fix="Give PLAN.csv or PLAN.xlsx, or --example.")
+    return read_plan(args.plan)
+
+
+def _settings(args) -> BudgetSettings:
+    return BudgetSettings(months=int(args.months), start=args.start, scenario=args.scenario,
+                          hardware_price_decline_per_year=args.hardware_decline,
+                          api_price_decline_per_year=args.api_decline)
+
+
+def run(args) -> int:
+    if args.example and args.plan_out:
+        refuse_to_replace(args.plan_out, args.overwrite)
+        args.plan_out.write_text(_example_text() + "\n", "utf-8")
+        print(f"Wrote {args.plan_out}", file=sys.stdout if args.format == "table" else sys.stderr)
+    plan = _plan(args)
+    prepared = prepare(plan, load_sheet(args.sheet))
+    settings = _settings(args)
+    result = project(prepared, settings)
+    rows = [{"workload": name, "total cost": float(result.workload_cost[i]),
+             "API alternative": float(result.workload_api_cost[i])
+             if result.break_even[i] != -2 else None,
+             "devices, first month": float(result.devices[i, 0]),
+             "devices, last month": float(result.devices[i, -1]),
+             "cost per unit": float(result.unit_cost_over_horizon[i]),
+             "unit": UNIT_NAMES[prepared.workloads[i]["modality"]],
+             "break-even": ("no API" if result.break_even[i] == -2 else "never"
+                            if result.break_even[i] == -1
+                            else result.months[result.break_even[i]])}
+            for i, name in enumerate(result.names)]
+    scenarios = scenario_totals(prepared, settings)
+    sensitivity = tornado(prepared, settings)
+    emit(args.format, rows, list(rows[0]),
+         {"settings": result.settings.__dict__, "workloads": rows, "total": result.total_cost,
+          "api_total": result.total_api_cost, "months": result.months,
+          "monthly_total": result.monthly_cost, "scenarios": scenarios,
+          "sensitivity": sensitivity, "sources": prepared.sources},
+         title=f"Fleet budget, {result.months[0]} to {result.months[-1]} "
+               f"({result.settings.scenario} scenario)")
+    if args.format == "table":
+        print(f"\nTotal: ${result.total_cost:,.0f} self-hosted; scenarios: "
+              + ", ".join(f"{k} ${v:,.0f}" for k, v in scenarios.items()))
+        print()
+        emit("table", sensitivity, ["input", "low", "high", "swing"],
+             title="What moves the total most (each input 20% lower / higher)")
+    if args.out:
+        refuse_to_replace(args.out, args.overwrite)
+        title = f"Fleet budget: {len(plan)} workloads, {result.settings.months} months"
+        render_budget(prepared, result, args.out, title, dt.date.today().isoformat())
+        print(f"\nWrote {args.out}", file=sys.stderr if args.format != "table" else sys.stdout)
+    return 0
+
+
+def run_actuals(args) -> int:
+    args.example = args.plan is None
+    plan = _plan(args)
+    result = project(prepare(plan, load_sheet(args.sheet)), _settings(args))
+    if args.focus:
+        from ..importers.focus import import_focus
+        from ..importers.report import ImportReport
+        report = ImportReport(source=str(args.focus))
+        import_focus(args.focus, report)
+        spend = report.accepted.get("spend", [])
+    else:
+        spend = SheetStore(args.sheet).read().get("spend", [])
+    if not spend:
+        raise CPBError("no actual spend.", argument="spend", value=None,
+                       fix="Import a FOCUS billing export (xlcpb import FILE.csv) or pass "
+                           "--focus FILE.csv.")
+    report = variance(result, spend)
+    emit(args.format, report["by_month"], ["month", "budget", "actual", "variance"], report,
+         title=f"Budget vs actual by month ({report['currency']}); positive variance = over")
+    if args.format == "table":
+        print()
+        emit("table", report["by_service"], ["month", "workload_or_service", "budget", "actual",
+                                             "variance"],
+             title="By workload (budget) and service (actual)")
+    return 0
+
+
+__all__ = ["register", "resources"]

@@ -1,0 +1,39 @@
+"""Fleet budget plans: a workload table from CSV or XLSX, validated against the schema."""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from ._toml import toml_reader
+from .csvfiles import parse_csv_text, read_text_bounded
+from .schema import parse_table, schema
+from .xlsx import read_xlsx
+
+
+@lru_cache(maxsize=1)
+def budget_defaults() -> dict:
+    text = resources.files(__package__).joinpath("budget_defaults.toml").read_text("utf-8")
+    return toml_reader.loads(text)
+
+
+def read_plan(path: Path) -> list[dict]:
+    """The workloads of a plan file (CSV or XLSX with the plan's column names)."""
+    path = Path(path)
+    kind = schema()["workloads"]
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        rows = read_xlsx(path)
+        header = [str(cell).strip() for cell in rows[0]]
+        body = [["" if cell is None else str(cell) for cell in row] for row in rows[1:]
+                if any(str(cell).strip() for cell in row)]
+        return parse_table(kind, header, body, str(path))
+    return parse_csv_text(kind, read_text_bounded(path), str(path))
+
+
+def parse_plan_text(text: str, source: str) -> list[dict]:
+    return parse_csv_text(schema()["workloads"], text, source)
+
+
+__all__ = ["budget_defaults", "io", "parse_plan_text", "read_plan"]

@@ -1,0 +1,253 @@
+"""Fleet budget arithmetic: workloads projected month by month (vectorised, W x M arrays).
+
+Each workload is served by devices rented at a blend of pricing models. Per month m:
+
+    demand_m       = volume x scenario volume x (1 + growth x scenario growth)^m    [units]
+    generated_m    = demand_m / acceptance        (rejected outputs cost too, seed 003)
+    device_hours_m = generated_m x device-seconds per unit / 3600
+    devices_m      = ceil(device_hours_m / (hours per month x utilisation))   [whole devices]
+    price_m        = sum(share_k x price_k) x (1 - decline)^(m / 12)
+    cost_m         = devices_m x hours per month x price_m
+    api_cost_m     = generated_m x API cost per unit x (1 - API decline)^(m / 12)
+
+Break-even is the first month in which cumulative self-hosting costs no more than the API.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._inputs import non_negative, positive, scalar_or_array, vectorised
+
+SECONDS_PER_HOUR = 3600.0
+MONTHS_PER_YEAR = 12.0
+
+
+def _column(array):
+    return np.asarray(array, dtype=np.float64).reshape(-1, 1)
+
+
+@vectorised
+def month_index(months):
+    """0, 1, ..., months - 1 as a row, for broadcasting against workload columns.
+
+    >>> month_index(3).tolist()
+    [[0.0, 1.0, 2.0]]
+    """
+    count = positive("months", months, "months")
+    return np.arange(int(count), dtype=np.float64).reshape(1, -1)
+
+
+@vectorised
+def monthly_demand(volume, growth, months):
+    """Units demanded each month: volume x (1 + growth)^m, a W x M array.
+
+    >>> monthly_demand([100.0], [0.1], 3).round(6).tolist()
+    [[100.0, 110.0, 121.0]]
+    """
+    base = non_negative("volume", volume, "units/month")
+    rate = np.asarray(growth, dtype=np.float64)
+    if np.any(rate <= -1):
+        from ..errors import bad_argument
+        raise bad_argument("growth", float(np.min(rate)), "is -100% or lower",
+                           "Give monthly growth as a fraction above -1, e.g. 0.05 for 5%.")
+    return _column(base) * (1.0 + _column(rate)) ** month_index(months)
+
+
+@vectorised
+def generated_units(demand, acceptance_rate):
+    """Units generated to deliver the demand when only a share is accepted.
+
+    >>> generated_units([[10.0]], [0.2]).tolist()
+    [[50.0]]
+    """
+    share = positive("acceptance_rate", acceptance_rate, "fraction")
+    if np.any(share > 1):
+        from ..errors import bad_argument
+        raise bad_argument("acceptance_rate", float(np.max(share)), "exceeds 1",
+                           "Give the accepted share of outputs between 0 and 1.")
+    return np.asarray(demand, dtype=np.float64) / _column(share)
+
+
+@vectorised
+def llm_device_seconds_per_request(ttft_s, tpot_s, output_tokens, batch, devices):
+    """Device-seconds one request takes when ``batch`` requests share ``devices``.
+
+    .. math:: devices \\times (TTFT + output \\times TPOT) / batch
+
+    >>> llm_device_seconds_per_request(0.2, 0.01, 100, 4, 2)
+    0.6
+    """
+    first = non_negative("ttft_s", ttft_s, "s")
+    per_token = non_negative("tpot_s", tpot_s, "s")
+    tokens = positive("output_tokens", output_tokens, "tokens")
+    count = positive("batch", batch, "sequences")
+    units = positive("devices", devices, "devices")
+    return scalar_or_array(units * (first + tokens * per_token) / count)
+
+
+@vectorised
+def flops_device_seconds_per_unit(flops_per_unit, flops_per_s, compute_efficiency):
+    """Device-seconds per unit for work priced by FLOPs: F / (peak x efficiency).
+
+    >>> flops_device_seconds_per_unit(1.44e15, 121e12, 0.5) == 1.44e15 / 60.5e12
+    True
+    """
+    work = positive("flops_per_unit", flops_per_unit, "FLOP/unit")
+    speed = positive("flops_per_s", flops_per_s, "FLOP/s")
+    share = positive("compute_efficiency", compute_efficiency, "fraction")
+    return scalar_or_array(work / (speed * share))
+
+
+@vectorised
+def device_hours(units, device_seconds_per_unit):
+    """Device-hours of a W x M array of units at each workload's device-seconds per unit."""
+    seconds = non_negative("device_seconds_per_unit", device_seconds_per_unit, "s")
+    return np.asarray(units, dtype=np.float64) * _column(seconds) / SECONDS_PER_HOUR
+
+
+@vectorised
+def devices_needed(hours, hours_per_month, utilisation):
+    """Whole devices: ceil(device-hours / (hours per month x target utilisation)).
+
+    >>> devices_needed([[700.0, 730.0, 1.0]], 730, [0.5]).tolist()
+    [[2.0, 2.0, 1.0]]
+    """
+    month = positive("hours_per_month", hours_per_month, "hours")
+    target = positive("utilisation", utilisation, "fraction")
+    if np.any(target > 1):
+        from ..errors import bad_argument
+        raise bad_argument("utilisation", float(np.max(target)), "exceeds 1",
+                           "Give the target utilisation between 0 and 1, e.g. 0.6.")
+    return np.ceil(np.asarray(hours, dtype=np.float64) / (month * _column(target)))
+
+
+@vectorised
+def blended_price(shares, prices):
+    """Price per device-hour of a pricing mix: sum of share x price over the pricing models.
+
+    >>> blended_price([[0.5, 0.5, 0.0]], [[4.0, 2.0, 1.0]]).tolist()
+    [3.0]
+    """
+    weights = np.atleast_2d(non_negative("shares", shares, "fraction"))
+    rates = np.atleast_2d(non_negative("prices", prices, "currency/(device h)"))
+    totals = weights.sum(axis=1)
+    if np.any(np.abs(totals - 1.0) > 1e-9):
+        from ..errors import bad_argument
+        raise bad_argument("shares", float(totals[np.argmax(np.abs(totals - 1.0))]),
+                           "do not add up to 1", "Make on-demand + reserved + spot = 1.")
+    return (weights * rates).sum(axis=1)
+
+
+@vectorised
+def decline_factor(decline_per_year, months):
+    """(1 - decline)^(m / 12): what a price is worth m months on.
+
+    >>> float(decline_factor([0.5], 13)[0, 12])
+    0.5
+    """
+    rate = non_negative("decline_per_year", decline_per_year, "fraction per year")
+    if np.any(rate >= 1):
+        from ..errors import bad_argument
+        raise bad_argument("decline_per_year", float(np.max(rate)), "is 100% or more",
+                           "Give the yearly price decline as a fraction below 1.")
+    return (1.0 - _column(rate)) ** (month_index(months) / MONTHS_PER_YEAR)
+
+
+@vectorised
+def monthly_cost(devices, hours_per_month, price, factor):
+    """devices x hours per month x price x decline factor, W x M."""
+    return (np.asarray(devices, dtype=np.float64) * positive("hours_per_month", hours_per_month,
+                                                             "hours")
+            * _column(price) * np.asarray(factor, dtype=np.float64))
+
+
+@vectorised
+def api_monthly_cost(generated, api_cost_per_unit, factor):
+    """generated units x API cost per unit x API decline factor, W x M."""
+    return (np.asarray(generated, dtype=np.float64) * _column(api_cost_per_unit)
+            * np.asarray(factor, dtype=np.float64))
+
+
+@vectorised
+def api_cost_per_request(input_tokens, output_tokens, input_price_per_mtok,
+                         output_price_per_mtok):
+    """(input tokens x input price + output tokens x output price) / 1e6 [currency/request].
+
+    >>> api_cost_per_request(1000, 200, 2.0, 8.0)
+    0.0036
+    """
+    tokens_in = non_negative("input_tokens", input_tokens, "tokens")
+    tokens_out = non_negative("output_tokens", output_tokens, "tokens")
+    price_in = non_negative("input_price_per_mtok", input_price_per_mtok, "$/1M")
+    price_out = non_negative("output_price_per_mtok", output_price_per_mtok, "$/1M")
+    return scalar_or_array((tokens_in * price_in + tokens_out * price_out) / 1e6)
+
+
+@vectorised
+def scaled(value, factor):
+    """value x factor (a scenario multiplier, a reasoning multiplier), element-wise."""
+    return scalar_or_array(np.asarray(value, dtype=np.float64) * np.asarray(factor,
+                                                                           dtype=np.float64))
+
+
+def cumulative(monthly):
+    """Running totals along the months."""
+    return np.cumsum(np.asarray(monthly, dtype=np.float64), axis=-1)
+
+
+def break_even_month(cumulative_self, cumulative_api):
+    """First month index (0-based) where self-hosting has cost no more than the API; -1 never.
+
+    >>> break_even_month([[5.0, 7.0, 9.0]], [[4.0, 8.0, 12.0]]).tolist()
+    [1]
+    """
+    cheaper = np.asarray(cumulative_self) <= np.asarray(cumulative_api)
+    return np.where(cheaper.any(axis=-1), cheaper.argmax(axis=-1), -1)
+
+
+def period_totals(monthly, months_per_period):
+    """Sums over consecutive periods (3 for quarters, 12 for years); the last may be partial."""
+    values = np.asarray(monthly, dtype=np.float64)
+    count = int(np.ceil(values.shape[-1] / months_per_period))
+    padded = np.zeros(values.shape[:-1] + (count * months_per_period,))
+    padded[..., :values.shape[-1]] = values
+    return padded.reshape(values.shape[:-1] + (count, months_per_period)).sum(axis=-1)
+
+
+def unit_cost(cost, units, per):
+    """cost / units x per (per = 1e6 for "per 1M tokens", 1 for "per image")."""
+    amount = np.asarray(cost, dtype=np.float64)
+    count = np.asarray(units, dtype=np.float64)
+    return np.where(count > 0, amount / np.where(count > 0, count, 1.0) * per, np.nan)
+
+
+def capped(value, maximum):
+    """value, but no more than maximum (a share cannot exceed 100%)."""
+    return np.minimum(np.asarray(value, dtype=np.float64), maximum)
+
+
+def difference(actual, budget):
+    """actual - budget: positive means over budget."""
+    return np.asarray(actual, dtype=np.float64) - np.asarray(budget, dtype=np.float64)
+
+
+def total(*amounts):
+    """The sum of amounts (spend rows accumulated by month or service)."""
+    return float(np.sum(amounts))
+
+
+def monthly_totals(monthly):
+    """Column sums of a W x M array: the fleet's cost each month."""
+    return np.asarray(monthly, dtype=np.float64).sum(axis=0)
+
+
+def row_totals(monthly):
+    """Row sums of a W x M array: each workload over the horizon."""
+    return np.asarray(monthly, dtype=np.float64).sum(axis=-1)
+
+
+def per_unit_over_horizon(cost, units, tokens_per_unit, per):
+    """Total cost / total accepted units x per: the horizon's cost per unit."""
+    count = row_totals(units) * np.asarray(tokens_per_unit, dtype=np.float64)
+    return row_totals(cost) / count * np.asarray(per, dtype=np.float64)

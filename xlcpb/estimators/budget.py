@@ -1,0 +1,327 @@
+"""Fleet budgets: a plan of workloads, the sheet's prices and the realistic estimator,
+projected month by month with the budget engine (:mod:`xlcpb.engine.budget`).
+
+>>> from xlcpb.data.plan import parse_plan_text
+>>> plan = parse_plan_text("name,modality,model,hardware,monthly_volume\\n"
+...                        "chat,text,Llama-3.1-8B,H100 SXM,100000\\n", "doc")
+>>> result = project(prepare(plan), BudgetSettings(months=12))
+>>> result.devices.shape, bool(result.total_cost > 0)
+((1, 12), True)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from ..data.plan import budget_defaults
+from ..data.sheet import Sheet, load_sheet
+from ..engine import budget as arithmetic
+from ..errors import CPBError
+from .llm import default_efficiency, estimate_llm
+
+PRICING_MODELS = (("on_demand", "on-demand"), ("reserved", "reserved-1y"), ("spot", "spot"))
+UNIT_NAMES = {"text": "1M output tokens", "image": "image", "audio": "audio minute",
+              "video": "video minute"}
+
+
+@dataclass(frozen=True)
+class BudgetSettings:
+    months: int = 36
+    start: str = "2027-01"             # first month, yyyy-mm
+    scenario: str = "base"
+    hours_per_month: float | None = None
+    hardware_price_decline_per_year: float | None = None
+    api_price_decline_per_year: float | None = None
+
+    def resolved(self) -> "BudgetSettings":
+        defaults = budget_defaults()
+        if self.scenario not in defaults["scenarios"]:
+            raise CPBError(f"scenario = {self.scenario!r}: unknown.", argument="scenario",
+                           value=self.scenario,
+                           fix=f"Use one of {', '.join(defaults['scenarios'])}.")
+        try:
+            dt.date.fromisoformat(self.start + "-01")
+        except ValueError:
+            raise CPBError(f"start = {self.start!r}: not a month.", argument="start",
+                           value=self.start, fix="Write it as 2027-01.") from None
+        pick = lambda value, key: defaults[key] if value is None else value  # noqa: E731
+        return replace(self, hours_per_month=pick(self.hours_per_month, "hours_per_month"),
+                       hardware_price_decline_per_year=pick(
+                           self.hardware_price_decline_per_year,
+                           "hardware_price_decline_per_year"),
+                       api_price_decline_per_year=pick(self.api_price_decline_per_year,
+                                                       "api_price_decline_per_year"))
+
+    def month_labels(self) -> list[str]:
+        year, month = (int(part) for part in self.start.split("-"))
+        labels = []
+        for offset in range(self.months):
+            total = month - 1 + offset
+            labels.append(f"{year + total // 12:04d}-{total % 12 + 1:02d}")
+        return labels
+
+
+@dataclass
+class Prepared:
+    """Per workload, everything the projection needs, as arrays of length W."""
+
+    workloads: list                    # the plan rows, defaults filled in
+    device_seconds_per_unit: np.ndarray
+    shares: np.ndarray                 # W x 3: on-demand, reserved, spot
+    prices: np.ndarray                 # W x 3
+    api_cost_per_unit: np.ndarray      # NaN where there is no API alternative
+    tokens_per_unit: np.ndarray        # output tokens per request (text), else 1
+    sources: list = field(default_factory=list)  # how each figure was found
+
+
+def _with_defaults(row: dict) -> dict:
+    defaults = budget_defaults()["workload_defaults"]
+    filled = dict(row)
+    for key, value in defaults.items():
+        if key in filled and filled[key] is None:
+            filled[key] = value
+    if row["modality"] != "text" and row.get("precision") is None:
+        filled["precision"] = defaults["flops_precision"]
+    if row["modality"] != "text" and row.get("batch") is None:
+        filled["batch"] = 1
+    return filled
+
+
+def _price(sheet: Sheet, row: dict, suffix: str, model: str, sources: list) -> float:
+    given = row.get(f"price_{suffix}")
+    if given is not None:
+        return float(given)
+    if row[f"share_{suffix}"] == 0:
+        return 0.0
+    try:
+        found = sheet.price(row["hardware"], pricing_model=model)
+    except CPBError as error:
+        raise CPBError(f"workload {row['name']!r}: {error}", argument=f"price_{suffix}",
+                       value=None, fix=f"Give price_{suffix} in the plan.",
+                       kind=error.kind) from None
+    sources.append(f"{row['name']}: {model} price {found['price_per_device_hour']} "
+                   f"{found['currency']} ({found['provider']} {found['region']})")
+    return found["price_per_device_hour"]
+
+
+def prepare(plan: list[dict], sheet: Sheet | None = None) -> Prepared:
+    """Device-seconds per unit, prices and API costs for every workload of a plan."""
+    sheet = sheet or load_sheet()
+    if not plan:
+        raise CPBError("the plan has no workloads.", argument="plan", value=None,
+                       fix="Add one row per workload.")
+    rows = [_with_defaults(row) for row in plan]
+    sources, seconds, api, tokens = [], [], [], []
+    shares, prices = [], []
+    efficiency = default_efficiency()
+    for row in rows:
+        if row["modality"] == "text":
+            if not row.get("model"):
+                raise CPBError(f"workload {row['name']!r}: a text workload needs a model.",
+                               argument="model", value=None, fix="Name a catalog model.")
+            output = arithmetic.scaled(row["output_tokens"], row["reasoning_multiplier"])
+            estimate = estimate_llm(row["model"], row["hardware"], row["precision"],
+                                    row["devices"], row["batch"], row["input_tokens"], output)
+            if not estimate.fits:
+                raise CPBError(f"workload {row['name']!r}: {row['model']} at batch "
+                               f"{row['batch']} does not fit in {row['devices']} x "
+                               f"{row['hardware']}.", argument="batch", value=row["batch"],
+                               fix=f"Use a batch up to {estimate.max_batch:g} or more "
+                                   "devices.", kind="num")
+            seconds.append(arithmetic.llm_device_seconds_per_request(
+                estimate.ttft_s, estimate.tpot_s, output, row["batch"], row["devices"]))
+            tokens.append(output)
+            if row.get("api_model"):
+                api_row = sheet.api_price(row["api_model"])
+                api.append(arithmetic.api_cost_per_request(
+                    row["input_tokens"], output, api_row["input_price_per_mtok"],
+                    api_row["output_price_per_mtok"]))
+                sources.append(f"{row['name']}: API {api_row['provider']}/{api_row['model']} "
+                               f"{api_row['input_price_per_mtok']}/"
+                               f"{api_row['output_price_per_mtok']} per 1M tokens")
+            else:
+                api.append(np.nan)
+        else:
+            if row.get("flops_per_unit") is None:
+                raise CPBError(f"workload {row['name']!r}: {row['modality']} needs "
+                               "flops_per_unit.", argument="flops_per_unit", value=None,
+                               fix="Give the FLOPs per image, audio minute or video minute.")
+            peak = sheet.flops_per_s(row["hardware"], row["precision"])
+            # the same device-time whether one device or several share the work
+            seconds.append(arithmetic.flops_device_seconds_per_unit(
+                row["flops_per_unit"], peak, efficiency.compute))
+            tokens.append(1.0)
+            api.append(np.nan)
+        shares.append([row[f"share_{suffix}"] for suffix, _ in PRICING_MODELS])
+        prices.append([_price(sheet, row, suffix, model, sources)
+                       for suffix, model in PRICING_MODELS])
+    return Prepared(workloads=rows, device_seconds_per_unit=np.array(seconds),
+                    shares=np.array(shares), prices=np.array(prices),
+                    api_cost_per_unit=np.array(api), tokens_per_unit=np.array(tokens),
+                    sources=sources)
+
+
+@dataclass
+class BudgetResult:
+    settings: BudgetSettings
+    names: list
+    workloads: list
+    months: list
+    demand: np.ndarray
+    generated: np.ndarray
+    device_hours: np.ndarray
+    devices: np.ndarray
+    cost: np.ndarray
+    api_cost: np.ndarray
+    blended_price: np.ndarray
+    break_even: np.ndarray             # per workload: month index, -1 never, -2 no API
+    total_cost: float
+    total_api_cost: float
+    quarters: np.ndarray               # W x Q
+    years: np.ndarray                  # W x Y
+    unit_cost: np.ndarray              # W x M, cost per accepted unit (UNIT_NAMES)
+    cumulative_cost: np.ndarray        # W x M
+    cumulative_api_cost: np.ndarray    # W x M
+    workload_cost: np.ndarray          # W: over the horizon
+    workload_api_cost: np.ndarray      # W
+    monthly_cost: np.ndarray           # M: the fleet
+    monthly_api_cost: np.ndarray       # M
+    unit_cost_over_horizon: np.ndarray  # W
+    volume: np.ndarray                  # W: scenario-adjusted monthly volume
+    growth: np.ndarray                  # W: scenario-adjusted monthly growth
+    hardware_decline: float             # per year, scenario-adjusted
+    api_decline: float
+
+
+def project(prepared: Prepared, settings: BudgetSettings, **overrides) -> BudgetResult:
+    """The monthly projection; ``overrides`` scale inputs for sensitivities (see tornado)."""
+    settings = settings.resolved()
+    scenario = budget_defaults()["scenarios"][settings.scenario]
+    rows = prepared.workloads
+    column = lambda key: np.array([row[key] for row in rows], dtype=float)  # noqa: E731
+    volume = arithmetic.scaled(column("monthly_volume"),
+                               scenario["volume"] * overrides.get("volume", 1.0))
+    growth = arithmetic.scaled(column("monthly_growth"),
+                               scenario["growth"] * overrides.get("growth", 1.0))
+    acceptance = arithmetic.capped(arithmetic.scaled(column("acceptance_rate"),
+                                                     overrides.get("acceptance", 1.0)), 1.0)
+    utilisation = arithmetic.capped(arithmetic.scaled(column("utilisation"),
+                                                      overrides.get("utilisation", 1.0)), 1.0)
+    seconds = arithmetic.scaled(prepared.device_seconds_per_unit,
+                                overrides.get("device_seconds", 1.0))
+    price = arithmetic.scaled(arithmetic.blended_price(prepared.shares, prepared.prices),
+                              overrides.get("price", 1.0))
+    hardware_decline = arithmetic.capped(arithmetic.scaled(
+        settings.hardware_price_decline_per_year,
+        scenario["hardware_decline"] * overrides.get("hardware_decline", 1.0)), 0.99)
+    api_decline = arithmetic.capped(arithmetic.scaled(
+        settings.api_price_decline_per_year,
+        scenario["api_decline"] * overrides.get("api_decline", 1.0)), 0.99)
+    demand = arithmetic.monthly_demand(volume, growth, settings.months)
+    generated = arithmetic.generated_units(demand, acceptance)
+    hours = arithmetic.device_hours(generated, seconds)
+    devices = arithmetic.devices_needed(hours, settings.hours_per_month, utilisation)
+    hardware_factor = arithmetic.decline_factor(np.full(len(rows), hardware_decline),
+                                                settings.months)
+    cost = arithmetic.monthly_cost(devices, settings.hours_per_month, price, hardware_factor)
+    api_factor = arithmetic.decline_factor(np.full(len(rows), api_decline), settings.months)
+    api_cost = arithmetic.api_monthly_cost(generated, np.nan_to_num(prepared.api_cost_per_unit),
+                                           api_factor)
+    has_api = ~np.isnan(prepared.api_cost_per_unit)
+    break_even = np.where(has_api, arithmetic.break_even_month(
+        arithmetic.cumulative(cost), arithmetic.cumulative(api_cost)), -2)
+    per = np.where(np.array([row["modality"] == "text" for row in rows]), 1e6, 1.0)
+    accepted_units = arithmetic.scaled(demand, prepared.tokens_per_unit.reshape(-1, 1))
+    unit = arithmetic.unit_cost(cost, accepted_units, per.reshape(-1, 1))
+    api_cost = np.where(has_api.reshape(-1, 1), api_cost, 0.0)
+    return BudgetResult(
+        settings=settings, names=[row["name"] for row in rows], workloads=rows,
+        months=settings.month_labels(), demand=demand, generated=generated,
+        device_hours=hours, devices=devices, cost=cost, api_cost=api_cost,
+        blended_price=price, break_even=break_even, total_cost=arithmetic.total(cost),
+        total_api_cost=arithmetic.total(api_cost),
+        quarters=arithmetic.period_totals(cost, 3), years=arithmetic.period_totals(cost, 12),
+        unit_cost=unit, cumulative_cost=arithmetic.cumulative(cost),
+        cumulative_api_cost=arithmetic.cumulative(api_cost),
+        workload_cost=arithmetic.row_totals(cost),
+        workload_api_cost=arithmetic.row_totals(api_cost),
+        monthly_cost=arithmetic.monthly_totals(cost),
+        monthly_api_cost=arithmetic.monthly_totals(api_cost),
+        unit_cost_over_horizon=arithmetic.per_unit_over_horizon(
+            cost, demand, prepared.tokens_per_unit, per),
+        volume=volume, growth=growth, hardware_decline=float(hardware_decline),
+        api_decline=float(api_decline))
+
+
+def scenario_totals(prepared: Prepared, settings: BudgetSettings) -> dict:
+    return {name: project(prepared, replace(settings, scenario=name)).total_cost
+            for name in budget_defaults()["scenarios"]}
+
+
+SENSITIVITY_INPUTS = (("volume", "monthly volume"), ("growth", "monthly growth"),
+                      ("price", "price per device-hour"), ("utilisation", "target utilisation"),
+                      ("acceptance", "acceptance rate"),
+                      ("device_seconds", "device time per unit (efficiency, batch)"),
+                      ("hardware_decline", "hardware price decline"))
+
+
+def tornado(prepared: Prepared, settings: BudgetSettings) -> list[dict]:
+    """Each uncertain input moved down and up by the swing: the total cost each way."""
+    swing = budget_defaults()["sensitivity"]["swing"]
+    base = project(prepared, settings).total_cost
+    rows = []
+    for key, label in SENSITIVITY_INPUTS:
+        low = project(prepared, settings, **{key: 1 - swing}).total_cost
+        high = project(prepared, settings, **{key: 1 + swing}).total_cost
+        rows.append({"input": label, "low": low, "high": high, "base": base,
+                     "swing": abs(high - low)})
+    return sorted(rows, key=lambda row: row["swing"], reverse=True)
+
+
+def actual_spend(spend_rows: list[dict]) -> dict:
+    """Actual spend by month (yyyy-mm of the charge period) and by service, per currency."""
+    by_month, by_service = defaultdict(float), defaultdict(float)
+    currencies = {row["currency"] for row in spend_rows}
+    if len(currencies) > 1:
+        raise CPBError(f"actual spend is in {' and '.join(sorted(currencies))}.",
+                       argument="spend", value=None,
+                       fix="Import one currency's billing export at a time.")
+    for row in spend_rows:
+        month = row["charge_period_start"][:7]
+        by_month[month] = arithmetic.total(by_month[month], row["billed_cost"])
+        key = (month, row.get("service_name") or "(no service)")
+        by_service[key] = arithmetic.total(by_service[key], row["billed_cost"])
+    return {"currency": currencies.pop() if currencies else None,
+            "by_month": dict(sorted(by_month.items())),
+            "by_service": dict(sorted(by_service.items()))}
+
+
+def variance(result: BudgetResult, spend_rows: list[dict]) -> dict:
+    """Budget against actual, by month and by workload service (unmatched: other)."""
+    actual = actual_spend(spend_rows)
+    budget_by_month = dict(zip(result.months, arithmetic.monthly_totals(result.cost)))
+    months = sorted(set(budget_by_month) | set(actual["by_month"]))
+    by_month = [{"month": month, "budget": budget_by_month.get(month, 0.0),
+                 "actual": actual["by_month"].get(month, 0.0),
+                 "variance": arithmetic.difference(actual["by_month"].get(month, 0.0),
+                                                   budget_by_month.get(month, 0.0))}
+                for month in months]
+    services = {row["name"]: row.get("service") for row in result.workloads}
+    budget_by_service = defaultdict(float)
+    for index, name in enumerate(result.names):
+        for month, value in zip(result.months, result.cost[index]):
+            key = (month, services.get(name) or name)
+            budget_by_service[key] = arithmetic.total(budget_by_service[key], value)
+    keys = sorted(set(budget_by_service) | set(actual["by_service"]))
+    by_service = [{"month": month, "workload_or_service": who,
+                   "budget": budget_by_service.get((month, who), 0.0),
+                   "actual": actual["by_service"].get((month, who), 0.0)} for month, who in keys]
+    return {"currency": actual["currency"], "by_month": by_month, "by_service": by_service}
+
+
+def result_workloads(result: BudgetResult) -> list:
+    return getattr(result, "_workloads", [])
