@@ -335,3 +335,11 @@ def test_a_refused_import_leaves_the_sheet_untouched(tmp_path, capsys):
     assert [v.id for v in SheetStore(home).history()] == ["v0001"]
     assert (home / "sheet" / "versions" / "v0001" / "prices.csv").read_bytes() == before
     assert load_sheet(home).price("T4", provider="acme")["price_per_device_hour"] == 0.5
+
+
+def test_rates_file_with_and_without_header(tmp_path):
+    from xlcpb.importers.run import read_rates
+    assert read_rates(_csv(tmp_path, "currency,rate\nEUR,1.1\n", "a.csv")) == {"EUR": 1.1}
+    assert read_rates(_csv(tmp_path, "eur,1.1\ngbp,1.3\n", "b.csv")) == {"EUR": 1.1, "GBP": 1.3}
+    with pytest.raises(CPBError, match="line 2: rate 'x' is not a number"):
+        read_rates(_csv(tmp_path, "currency,rate\nEUR,x\n", "c.csv"))

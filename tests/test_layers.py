@@ -8,7 +8,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "xlcpb"
 # Layer of each top-level part of the package; a module may import its own layer or lower.
 LAYER = {"errors": 0, "engine": 1, "data": 2, "estimators": 3,
-         "cli": 4, "udfs": 4, "lite": 4, "excel": 4, "importers": 4, "workbook": 4, "importers": 4, "__init__": 4,
+         "cli": 4, "udfs": 4, "lite": 4, "excel": 4, "workbook": 4, "importers": 4, "__init__": 4,
          "__main__": 4}
 FORBIDDEN_IN_ENGINE = {"os", "io", "pathlib", "open", "xlwings", "openpyxl", "pandas", "csv",
                        "json", "importlib"}

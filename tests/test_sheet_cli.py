@@ -1,10 +1,8 @@
 """``xlcpb sheet ...`` end to end, and the exported workbook."""
 
 import json
-from pathlib import Path
 
 import openpyxl
-import pytest
 
 from xlcpb.cli import main
 

@@ -175,10 +175,9 @@ def _make_shared(path: Path) -> None:
     for row in (10, 11, 12):
         body = ('<f t="shared" ref="D10:D12" si="0">CPB_BYTES_TEXT(A10,2)</f>' if row == 10
                 else '<f t="shared" si="0"/>')
-        xml = xml.replace(f'<c r="A{row}"', f'<c r="D{row}">{body}</c><c r="A{row}"', 1) \
-            if False else re.sub(rf'(<row r="{row}"[^>]*>)(.*?)(</row>)',
-                                 lambda m: m.group(1) + m.group(2) + f'<c r="D{row}">{body}</c>'
-                                 + m.group(3), xml, count=1, flags=re.S)
+        xml = re.sub(rf'(<row r="{row}"[^>]*>)(.*?)(</row>)',
+                     lambda m: m.group(1) + m.group(2) + f'<c r="D{row}">{body}</c>' + m.group(3),
+                     xml, count=1, flags=re.S)
     parts["xl/worksheets/sheet1.xml"] = xml.encode()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in parts.items():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from importlib import resources
 from pathlib import Path
 
 from ..data._toml import toml_reader
@@ -158,5 +157,3 @@ def run_actuals(args) -> int:
              title="By workload (budget) and service (actual)")
     return 0
 
-
-__all__ = ["register", "resources"]

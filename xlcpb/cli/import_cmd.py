@@ -7,7 +7,6 @@ from pathlib import Path
 from ..data.sheet import layer, load_bundled
 from ..data.store import SheetStore
 from ..importers.run import FORMATS, apply, read_file, read_rates
-from .options import add_format
 from .output import emit
 from .progress import ProgressBar
 

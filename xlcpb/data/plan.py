@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -35,5 +34,3 @@ def read_plan(path: Path) -> list[dict]:
 def parse_plan_text(text: str, source: str) -> list[dict]:
     return parse_csv_text(schema()["workloads"], text, source)
 
-
-__all__ = ["budget_defaults", "io", "parse_plan_text", "read_plan"]

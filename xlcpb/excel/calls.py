@@ -111,7 +111,7 @@ def call(function, *arguments):
         return whole_call_error(CellError.from_exception(error))
     size = int(np.prod(shape))
     first_error = None  # built only when some cell is wrong: the common case stays fast
-    for name, (array, errors) in parsed:
+    for _, (array, errors) in parsed:
         if errors and array.ndim == 0:
             return whole_call_error(errors[0])
         grid = _error_grid(array, errors, shape)

@@ -252,10 +252,10 @@ def read_rates(path: Path | None) -> dict | None:
     text, _ = read_text(path)
     rates = {}
     for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
-        if number == 1 and row and not row[1:2][0].replace(".", "", 1).isdigit():
-            continue  # header
-        if len(row) < 2:
+        if len(row) < 2 or not row[0].strip():
             continue
+        if number == 1 and row[1].strip().lower() == "rate":
+            continue  # the header
         try:
             rates[row[0].strip().upper()] = float(row[1])
         except ValueError:

@@ -98,7 +98,8 @@ def force_full_calculation(parts: dict) -> None:
         workbook = re.sub(r"<calcPr\b([^>]*?)(/?)>",
                           lambda m: "<calcPr" + re.sub(r'\s+fullCalcOnLoad="[^"]*"', "",
                                                        m.group(1))
-                                    + ' fullCalcOnLoad="1"' + m.group(2) + ">", workbook, 1)
+                                    + ' fullCalcOnLoad="1"' + m.group(2) + ">", workbook,
+                          count=1)
     else:
         workbook = workbook.replace("</workbook>", '<calcPr fullCalcOnLoad="1"/></workbook>')
     parts["xl/workbook.xml"] = workbook.encode("utf-8")
