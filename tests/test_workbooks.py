@@ -210,6 +210,10 @@ def test_publish_a_users_own_workbook(tmp_path):
     assert shown["sheets"]["Other sheet"][0][1] == 10 * 30 * 256 * 256 * 3
     about = shown["sheets"]["xlcpb_About"]
     assert any("CPB_LLM_TPOT" in str(cell) for row in about for cell in row)
+    marked = openpyxl.load_workbook(out)["My plan"]
+    for cell in ("C6", "C7"):  # replaced by values: marked in place
+        assert marked[cell].fill.fgColor.rgb == "FFFCE4D6", cell
+    assert marked["C1"].fill.fgColor.rgb != "FFFCE4D6"  # made native: not marked
 
 
 def test_publish_refuses_in_place_existing_and_republishing(published, tmp_path, capsys):

@@ -1,10 +1,11 @@
 """``xlcpb publish``: a copy of any workbook that computes without the add-in.
 
 Works on the XLSX parts themselves, so that everything the workbook holds - other sheets,
-styles, names, charts, images - is carried over byte for byte; only formula text changes.
+styles, names, charts, images - is carried over byte for byte; only formula text changes
+(and a fill on cells replaced by values).
 Each CPB_* call becomes its native formula (see :mod:`.translate`) over two lookup sheets
 added to the copy (``xlcpb_Hardware``, ``xlcpb_Prices``); calls with no native form become
-their value, listed on an added ``xlcpb_About`` sheet with the provenance (package and sheet
+their value, marked with a pale orange fill and listed on an added ``xlcpb_About`` sheet with the provenance (package and sheet
 versions, date, SHA-256 of the input). Shared formulas that use CPB_* are expanded cell by
 cell. The copy asks for a full recalculation when opened, and its stale calculation chain is
 dropped. The input file is never modified.
@@ -30,7 +31,8 @@ from ..data.sheet import load_bundled, precisions
 from ..errors import CPBError
 from .files import atomic_output, refuse_to_replace
 from .translate import HARDWARE_SHEET, PRICES_SHEET, Argument, Lookup, translate
-from .xlsx_parts import add_sheet, drop_calc_chain, force_full_calculation, sheet_parts
+from .xlsx_parts import (add_sheet, apply_marks, drop_calc_chain, force_full_calculation,
+                         mark_placeholder, sheet_parts)
 
 ABOUT_SHEET = "xlcpb_About"
 CELL = re.compile(r"<c\b(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</c>)", re.S)
@@ -161,6 +163,9 @@ def _rewrite_sheet(xml: str, sheet_name: str, lookup: Lookup, values: CellValues
         if cell_attrs.get("t") == "e":  # a cached error (#NAME? without the add-in): drop it
             new_body = re.sub(r"<v>.*?</v>", "", new_body, flags=re.S)
             attrs_text = re.sub(r'\s+t="e"', "", attrs_text)
+        if result.valued:  # marked in place (pale orange) as well as listed on xlcpb_About
+            attrs_text = re.sub(r'\s+s="[^"]*"', "", attrs_text) + " " + \
+                mark_placeholder(cell_attrs.get("s"))
         pieces.append(xml[last:match.start()])
         pieces.append(f"<c{attrs_text}>{new_body}</c>")
         last = match.end()
@@ -207,6 +212,7 @@ def publish(source: Path, out: Path, lock: bool = False, overwrite: bool = False
         xml = parts[part].decode("utf-8")
         xml = _rewrite_sheet(xml, name, lookup, values, report)
         parts[part] = (_lock(xml) if lock else xml).encode("utf-8")
+    apply_marks(parts, [part for _, part in sheet_parts(parts)])
     add_sheet(parts, HARDWARE_SHEET, [hardware_header, *hardware_rows])
     add_sheet(parts, PRICES_SHEET, [price_header, *price_rows])
     about = [["xlcpb publish", ""],

@@ -103,3 +103,47 @@ def force_full_calculation(parts: dict) -> None:
     else:
         workbook = workbook.replace("</workbook>", '<calcPr fullCalcOnLoad="1"/></workbook>')
     parts["xl/workbook.xml"] = workbook.encode("utf-8")
+
+
+MARK_FILL = ('<fill><patternFill patternType="solid"><fgColor rgb="FFFCE4D6"/>'
+             '<bgColor indexed="64"/></patternFill></fill>')
+MARK_PLACEHOLDER = re.compile(r's="__xlcpb_mark_(\d+)__"')
+
+
+def mark_placeholder(style_index: str | None) -> str:
+    """An attribute to put on a cell to be marked; :func:`apply_marks` makes it a style."""
+    return f's="__xlcpb_mark_{style_index or 0}__"'
+
+
+def apply_marks(parts: dict, sheet_part_names: list[str]) -> None:
+    """Give marked cells a copy of their own style with a pale orange fill."""
+    if not any(MARK_PLACEHOLDER.search(parts[name].decode("utf-8"))
+               for name in sheet_part_names):
+        return
+    styles = parts["xl/styles.xml"].decode("utf-8")
+    fills = re.search(r'<fills count="(\d+)">', styles)
+    fill_id = int(fills.group(1))
+    styles = re.sub(r'<fills count="\d+">(.*?)</fills>',
+                    lambda m: f'<fills count="{fill_id + 1}">{m.group(1)}{MARK_FILL}</fills>',
+                    styles, count=1, flags=re.S)
+    cell_xfs = re.search(r'<cellXfs count="(\d+)">(.*?)</cellXfs>', styles, re.S)
+    xfs = re.findall(r"<xf\b[^>]*/>|<xf\b[^>]*>.*?</xf>", cell_xfs.group(2), re.S)
+    added, new_index = [], {}
+
+    def marked_index(original: int) -> int:
+        if original not in new_index:
+            xf = xfs[original] if original < len(xfs) else xfs[0]
+            xf = re.sub(r'\s(fillId|applyFill)="[^"]*"', "", xf)
+            xf = xf.replace("<xf", f'<xf fillId="{fill_id}" applyFill="1"', 1)
+            new_index[original] = len(xfs) + len(added)
+            added.append(xf)
+        return new_index[original]
+
+    for name in sheet_part_names:
+        xml = parts[name].decode("utf-8")
+        xml = MARK_PLACEHOLDER.sub(lambda m: f's="{marked_index(int(m.group(1)))}"', xml)
+        parts[name] = xml.encode("utf-8")
+    styles = (styles[:cell_xfs.start()]
+              + f'<cellXfs count="{len(xfs) + len(added)}">{cell_xfs.group(2)}{"".join(added)}'
+              + "</cellXfs>" + styles[cell_xfs.end():])
+    parts["xl/styles.xml"] = styles.encode("utf-8")
