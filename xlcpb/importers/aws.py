@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..engine.units import HOURS_PER_YEAR, amortised_hourly, per_device
 from ..errors import CPBError
-from .instances import accelerator
+from .instances import accelerator_or_skip
 from .report import ImportReport
 from .text import check_size, read_text
 
@@ -118,10 +118,10 @@ def _get(row, column, name):
 def _bulk_row(row, column, report, reserved, source) -> None:
     instance_type = _get(row, column, "Instance Type")
     label = f"{instance_type} {_get(row, column, 'Region Code') or ''}"
-    hardware = accelerator("aws", instance_type or "")
+    hardware = accelerator_or_skip("aws", instance_type or "", report, instance_type,
+                                   "accelerator instance type not in instance_types.csv "
+                                   "(add it there or use a mapping)")
     if hardware is None:
-        report.skip("accelerator instance type not in instance_types.csv (add it there or "
-                    "use a mapping)", instance_type)
         return
     why = _why_not_buyable({
         "operating_system": _get(row, column, "Operating System"),
@@ -191,9 +191,9 @@ def import_savings_plan_csv(path: Path, report: ImportReport, progress=None) -> 
         report.rows_read += 1
         instance_type = row.get("DiscountedInstanceType") or ""
         label = f"{instance_type} {row.get('DiscountedRegionCode', '')}"
-        hardware = accelerator("aws", instance_type)
+        hardware = accelerator_or_skip("aws", instance_type, report, label,
+                                       "not an accelerator instance type in instance_types.csv")
         if hardware is None:
-            report.skip("not an accelerator instance type in instance_types.csv", label)
             continue
         usage = row.get("DiscountedUsageType") or ""
         if "BoxUsage" not in usage:
@@ -233,9 +233,9 @@ def _json_dimension(product, term_type, term, dimension, report, source) -> None
     attributes = product.get("attributes", {})
     instance_type = attributes.get("instanceType", "")
     label = f"{instance_type} {attributes.get('regionCode', '')}"
-    hardware = accelerator("aws", instance_type)
+    hardware = accelerator_or_skip("aws", instance_type, report, label,
+                                   "not an accelerator instance type in instance_types.csv")
     if hardware is None:
-        report.skip("not an accelerator instance type in instance_types.csv", label)
         return
     why = _why_not_buyable({
         "operating_system": attributes.get("operatingSystem"),

@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 from ..engine.units import HOURS_PER_YEAR, per_device, per_hour, per_million_tokens
-from .instances import accelerator
+from .instances import accelerator_or_skip
 from .report import ImportReport
 from .text import read_text
 
@@ -93,9 +93,9 @@ def _token_meter(item, tokens, report) -> None:
 def _vm(item, report, source) -> None:
     sku = item.get("armSkuName", "")
     label = f"{sku} {item.get('armRegionName', '')} {item.get('type', '')}"
-    hardware = accelerator("azure", sku)
+    hardware = accelerator_or_skip("azure", sku, report, label,
+                                   "VM size without an accelerator in instance_types.csv")
     if hardware is None:
-        report.skip("VM size without an accelerator in instance_types.csv", label)
         return
     kind = item.get("type", "")
     name = f"{item.get('skuName', '')} {item.get('meterName', '')}"

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from ..engine.units import units_and_nanos
-from .instances import accelerator
+from .instances import accelerator_or_skip
 from .report import ImportReport
 from .text import read_text
 
@@ -30,9 +30,9 @@ def _sku(sku, report, source) -> None:
         report.skip(f"not a GPU SKU (resource group {category.get('resourceGroup')})",
                     description)
         return
-    hardware = accelerator("gcp", description)
+    hardware = accelerator_or_skip("gcp", description, report, description,
+                                   "GPU SKU not in instance_types.csv")
     if hardware is None:
-        report.skip("GPU SKU not in instance_types.csv", description)
         return
     model = USAGE_TYPES.get(category.get("usageType"))
     if model is None:

@@ -27,3 +27,11 @@ def accelerator(provider: str, name: str) -> tuple[str, int] | None:
         if who == provider and pattern.search(name):
             return hardware_id, devices
     return None
+
+
+def accelerator_or_skip(provider: str, name: str, report, label: str, reason: str):
+    """:func:`accelerator`, or None after recording in ``report`` why the row is skipped."""
+    found = accelerator(provider, name)
+    if found is None:
+        report.skip(reason, label)
+    return found
