@@ -109,3 +109,14 @@ def test_overflow_is_refused_not_returned_as_infinity():
         xlcpb.image_bytes(1e308, 1e308)
     with pytest.raises(CPBError, match=r"result \(item 2 of 2\)"):
         xlcpb.text_bytes([1.0, 1e308], 1e10)
+
+
+def test_shares_and_efficiencies_above_one_are_refused():
+    from xlcpb.engine import budget, llm
+    with pytest.raises(CPBError, match="acceptance_rate .* exceeds 1"):
+        budget.generated_units([[1.0]], [1.5])
+    with pytest.raises(CPBError, match="decline_per_year .* is 100% or more"):
+        budget.decline_factor([1.0], 3)
+    assert budget.decline_factor([0.0], 2).tolist() == [[1.0, 1.0]]  # no decline is fine
+    with pytest.raises(CPBError, match="compute_efficiency = 1.2: exceeds 1"):
+        llm.roofline_seconds(1, 1, 1, 1, 1.2, 0.5)

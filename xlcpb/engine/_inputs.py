@@ -91,6 +91,19 @@ def at_least(name: str, value, floor: float, unit: str, hint: str) -> np.ndarray
     return array
 
 
+def fraction(name: str, value, unit: str, fix: str, strict_max: bool = False,
+             allow_zero: bool = False) -> np.ndarray:
+    """A share of a whole: above 0 (or 0 with ``allow_zero``) and at most 1 (below 1 with
+    ``strict_max``)."""
+    array = non_negative(name, value, unit) if allow_zero else positive(name, value, unit)
+    values = np.asarray(array)
+    bad = values >= 1 if strict_max else values > 1
+    if bad.any():
+        _first_bad(name, values, bad, "is 100% or more" if strict_max else "exceeds 1 (100%)",
+                   fix)
+    return array
+
+
 def whole(name: str, array: np.ndarray, unit: str) -> np.ndarray:
     """Refuse fractions where only whole numbers make sense (channels, devices)."""
     if type(array) is float and array == math.floor(array):

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._inputs import non_negative, positive, scalar_or_array, vectorised
+from ..errors import bad_argument
+from ._inputs import fraction, non_negative, positive, scalar_or_array, vectorised
 
 SECONDS_PER_HOUR = 3600.0
 MONTHS_PER_YEAR = 12.0
@@ -48,7 +49,6 @@ def monthly_demand(volume, growth, months):
     base = non_negative("volume", volume, "units/month")
     rate = np.asarray(growth, dtype=np.float64)
     if np.any(rate <= -1):
-        from ..errors import bad_argument
         raise bad_argument("growth", float(np.min(rate)), "is -100% or lower",
                            "Give monthly growth as a fraction above -1, e.g. 0.05 for 5%.")
     return _column(base) * (1.0 + _column(rate)) ** month_index(months)
@@ -61,11 +61,8 @@ def generated_units(demand, acceptance_rate):
     >>> generated_units([[10.0]], [0.2]).tolist()
     [[50.0]]
     """
-    share = positive("acceptance_rate", acceptance_rate, "fraction")
-    if np.any(share > 1):
-        from ..errors import bad_argument
-        raise bad_argument("acceptance_rate", float(np.max(share)), "exceeds 1",
-                           "Give the accepted share of outputs between 0 and 1.")
+    share = fraction("acceptance_rate", acceptance_rate, "fraction",
+                     "Give the accepted share of outputs between 0 and 1.")
     return np.asarray(demand, dtype=np.float64) / _column(share)
 
 
@@ -114,11 +111,8 @@ def devices_needed(hours, hours_per_month, utilisation):
     [[2.0, 2.0, 1.0]]
     """
     month = positive("hours_per_month", hours_per_month, "hours")
-    target = positive("utilisation", utilisation, "fraction")
-    if np.any(target > 1):
-        from ..errors import bad_argument
-        raise bad_argument("utilisation", float(np.max(target)), "exceeds 1",
-                           "Give the target utilisation between 0 and 1, e.g. 0.6.")
+    target = fraction("utilisation", utilisation, "fraction",
+                      "Give the target utilisation between 0 and 1, e.g. 0.6.")
     return np.ceil(np.asarray(hours, dtype=np.float64) / (month * _column(target)))
 
 
@@ -133,7 +127,6 @@ def blended_price(shares, prices):
     rates = np.atleast_2d(non_negative("prices", prices, "currency/(device h)"))
     totals = weights.sum(axis=1)
     if np.any(np.abs(totals - 1.0) > 1e-9):
-        from ..errors import bad_argument
         raise bad_argument("shares", float(totals[np.argmax(np.abs(totals - 1.0))]),
                            "do not add up to 1", "Make on-demand + reserved + spot = 1.")
     return (weights * rates).sum(axis=1)
@@ -146,11 +139,9 @@ def decline_factor(decline_per_year, months):
     >>> float(decline_factor([0.5], 13)[0, 12])
     0.5
     """
-    rate = non_negative("decline_per_year", decline_per_year, "fraction per year")
-    if np.any(rate >= 1):
-        from ..errors import bad_argument
-        raise bad_argument("decline_per_year", float(np.max(rate)), "is 100% or more",
-                           "Give the yearly price decline as a fraction below 1.")
+    rate = fraction("decline_per_year", decline_per_year, "fraction per year",
+                    "Give the yearly price decline as a fraction below 1.", strict_max=True,
+                    allow_zero=True)
     return (1.0 - _column(rate)) ** (month_index(months) / MONTHS_PER_YEAR)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._inputs import non_negative, positive, scalar_or_array, vectorised, whole
+from ._inputs import fraction, non_negative, positive, scalar_or_array, vectorised, whole
 
 KV_TENSORS = 2  # a key and a value vector per layer, KV head and token
 
@@ -135,12 +135,8 @@ def roofline_seconds(flops, bytes_moved, flops_per_s, bytes_per_s, compute_effic
 
 
 def _efficiency(name, value):
-    array = positive(name, value, "fraction of peak")
-    if np.any(np.asarray(array) > 1):
-        from ..errors import bad_argument
-        raise bad_argument(name, float(np.max(array)), "exceeds 1 (100% of peak)",
-                           "Give an efficiency between 0 and 1, e.g. 0.6 for 60%.")
-    return array
+    return fraction(name, value, "fraction of peak",
+                    "Give an efficiency between 0 and 1, e.g. 0.6 for 60%.")
 
 
 @vectorised
