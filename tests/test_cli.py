@@ -38,7 +38,7 @@ def test_every_command_has_help(capsys):
 
 
 def test_estimate_text_json_equals_paper_case(capsys):
-    assert main(["estimate", "--tokens", "1,000", "--params", "1.5e9",
+    assert main(["estimate", "--locale", "en", "--tokens", "1,000", "--params", "1.5e9",
                  "--flops-per-s", "65e12", "--price-per-hour", "$0.50", "--format",
                  "json"]) == 0
     result = json.loads(capsys.readouterr().out)
@@ -83,7 +83,7 @@ def test_errors_are_one_line_without_traceback(argv, words):
 def test_non_number_flag_is_refused_by_argparse():
     result = run("estimate", "--tokens", "lots", "--params", "1e9", "--flops-per-s", "65e12",
                  "--price-per-hour", "1")
-    assert result.returncode == 2 and "'lots' is not a number" in result.stderr
+    assert result.returncode == 2 and "--tokens = 'lots': not a number" in result.stderr
 
 
 def test_estimate_with_hardware_name_uses_sheet_figures(capsys):

@@ -35,9 +35,9 @@ def test_add_history_diff_restore_round_trip(capsys):
 
 
 def test_add_refuses_bad_value_and_writes_nothing(capsys):
-    bad = [arg if arg != "2.10" else "2.10 USD" for arg in ADD_CONTRACT]
-    assert main(bad) == 2
-    assert "column price_per_device_hour: '2.10 USD' is not a number" in capsys.readouterr().err
+    bad = [arg if arg != "2.10" else "2,10" for arg in ADD_CONTRACT]  # a decimal comma,
+    assert main(bad) == 2                                             # with no --locale
+    assert ("column price_per_device_hour: '2,10' ambiguous" in capsys.readouterr().err)
     assert main(["sheet", "history", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out) == []
 

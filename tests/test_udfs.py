@@ -118,10 +118,10 @@ def test_range_in_array_out_broadcasting():
 
 
 def test_cell_kinds_have_defined_behaviour():
-    cells = [[1000], ["1,000"], ["$2,500.50"], [True], [None], [NA], ["lots"], ["1,5"], [-5],
-             [float("nan")]]
+    cells = [[1000], ["1,000,000"], ["$2,500.50"], [True], [None], [NA], ["lots"], ["1,5"], [-5],
+             [float("nan")], ["1,000"]]
     result = [row[0] for row in excel(udfs, "cpb_bytes_text", cells, [[None]])]
-    assert result[:3] == [4000.0, 4000.0, 10002.0]
+    assert result[:3] == [4000.0, 4000000.0, 10002.0]
     assert result[3] == VALUE_ERROR      # boolean
     assert result[4] == VALUE_ERROR      # empty cell in a required argument
     assert result[5] == NA_ERROR         # an input error propagates unchanged
@@ -129,6 +129,7 @@ def test_cell_kinds_have_defined_behaviour():
     assert result[7] == VALUE_ERROR      # ambiguous decimal comma
     assert result[8] == NUM_ERROR        # negative tokens: out of range
     assert result[9] == NUM_ERROR        # NaN is refused by the engine
+    assert result[10] == VALUE_ERROR     # 1000 in English, 1 in German: ambiguous
 
 
 def test_empty_optional_takes_default_and_empty_required_is_an_error():

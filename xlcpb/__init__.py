@@ -17,18 +17,31 @@ The engine's functions are importable from here::
 
 __version__ = "0.1.0"
 
-from .engine import (audio_bytes, cost, cost_from_flops, cost_per_second, flops_per_byte,
-                     flops_per_token, flops_per_unit, frames, generation_time,
-                     hardware_flops_per_s, image_bytes, samples, text_bytes, time_per_byte,
-                     total_flops, utf8_bytes, video_bytes)
-from .errors import CPBError
-from .estimators.case_studies import case_studies
-from .estimators.content_cost import estimate_content
-from .estimators.llm import estimate_llm, implied_efficiency
+# What ``import xlcpb`` offers, imported on first use (PEP 562): the command line starts
+# without numpy, and ``xlcpb.cost`` still works.
+_EXPORTS = {
+    "engine": ("audio_bytes", "cost", "cost_from_flops", "cost_per_second", "flops_per_byte",
+               "flops_per_token", "flops_per_unit", "frames", "generation_time",
+               "hardware_flops_per_s", "image_bytes", "samples", "text_bytes", "time_per_byte",
+               "total_flops", "utf8_bytes", "video_bytes"),
+    "errors": ("CPBError",),
+    "estimators.case_studies": ("case_studies",),
+    "estimators.content_cost": ("estimate_content",),
+    "estimators.llm": ("estimate_llm", "implied_efficiency"),
+}
+_HOME = {name: module for module, names in _EXPORTS.items() for name in names}
+__all__ = ["__version__", *sorted(_HOME)]
 
-__all__ = [
-    "CPBError", "__version__", "audio_bytes", "case_studies", "cost", "cost_from_flops",
-    "cost_per_second", "estimate_content", "estimate_llm", "implied_efficiency", "flops_per_byte", "flops_per_token",
-    "flops_per_unit", "frames", "generation_time", "hardware_flops_per_s", "image_bytes",
-    "samples", "text_bytes", "time_per_byte", "total_flops", "utf8_bytes", "video_bytes",
-]
+
+def __getattr__(name: str):
+    if name not in _HOME:
+        raise AttributeError(f"module 'xlcpb' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"{__name__}.{_HOME[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -17,6 +17,7 @@ from ..workbook.budget_book import render_budget
 from ..workbook.files import refuse_to_replace
 from .options import add_format, number
 from .output import emit
+from .commands import help_of
 
 EXAMPLE_TEMPLATE = Path("templates") / "fleet_budget.toml"
 
@@ -38,7 +39,7 @@ def _settings_options(parser) -> None:
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "budget", help="a multi-year inference budget from a workload table",
+        "budget", help=help_of("budget"),
         description="Project a workload plan (CSV or XLSX: one row per workload) month by "
                     "month: devices, cost, unit costs, the API alternative and break-even, "
                     "scenarios and a sensitivity table; with -o, the budget workbook.",
@@ -54,7 +55,7 @@ def register(subparsers) -> None:
     parser.set_defaults(run=run)
 
     actuals = subparsers.add_parser(
-        "actuals", help="budget against actual spend from a FOCUS billing export",
+        "actuals", help=help_of("actuals"),
         description="Compare a plan's budget with actual spend - imported FOCUS cost rows "
                     "in your sheet (xlcpb import FOCUS.csv), or a FOCUS file given here - "
                     "by month and by workload service.")
@@ -79,7 +80,7 @@ def _plan(args):
     if args.plan is None:
         raise CPBError("no plan given.", argument="plan", value=None,
                        fix="Give PLAN.csv or PLAN.xlsx, or --example.")
-    return read_plan(args.plan)
+    return read_plan(args.plan, args.locale)
 
 
 def _settings(args) -> BudgetSettings:

@@ -6,11 +6,12 @@ from pathlib import Path
 
 from ..workbook.build import build_all
 from ..workbook.template import template_paths
+from .commands import help_of
 
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "build", help="render templates/*.toml into workbooks",
+        "build", help=help_of("build"),
         description="Render every template spec into a workbook: Inputs, Calculations, "
                     "Outputs, Checks, Hardware and About sheets, CPB_* formulas with their "
                     "values stored so the file reads right before any recalculation.")

@@ -9,6 +9,7 @@ from ..data.csvfiles import write_atomic
 from ..estimators.calibration import accuracy, efficiency_toml, fit, load_measurements, summary
 from .options import add_format
 from .output import emit
+from .commands import help_of
 
 DEFAULT_MEASUREMENTS = Path("../shared/reference/llm_measurements_calibration.csv")
 COLUMNS = ["id", "metric", "measured", "paper", "ours", "paper_error_x", "ours_error_x"]
@@ -16,7 +17,7 @@ COLUMNS = ["id", "metric", "measured", "paper", "ours", "paper_error_x", "ours_e
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "calibrate", help="fit the realistic estimator's efficiencies on measurements",
+        "calibrate", help=help_of("calibrate"),
         description="Fit compute efficiency, memory efficiency and per-pass overhead on "
                     "published LLM inference measurements (least squared log10 error over "
                     "a grid), and print each measurement beside the paper's naive estimate "

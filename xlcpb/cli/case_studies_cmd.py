@@ -7,13 +7,14 @@ from dataclasses import asdict
 from ..estimators.case_studies import case_studies, realistic_text_case
 from .options import add_format
 from .output import emit
+from .commands import help_of
 
 COLUMNS = ["case", "symbol", "name", "ours", "paper", "eq", "matches", "unit"]
 
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "case-studies", help="reproduce the paper's text, audio and video case studies",
+        "case-studies", help=help_of("case-studies"),
         description="Recompute the paper's section 6 step by step (S, F_byte, T_byte, t, I, "
                     "C), each beside the figure the paper prints, flagging where they differ.")
     parser.add_argument("--realistic", action="store_true",

@@ -8,6 +8,7 @@ from ..errors import CPBError
 from ..estimators.content_cost import estimate_content
 from .options import add_format, number
 from .output import emit
+from .commands import help_of
 
 # Which flags describe which modality's content; the modality is the one whose flags appear.
 CONTENT_FLAGS = {
@@ -25,7 +26,7 @@ COLUMNS = ["symbol", "name", "value", "unit"]
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "estimate", help="one estimate from FLOPs, hardware speed, price and content",
+        "estimate", help=help_of("estimate"),
         description="Estimate the cost of generating content by C = T_byte x I x S. Give "
                     "the content (tokens, an image, audio or video, or raw bytes), the FLOPs "
                     "(per unit, a transformer's parameter count, or a total), the hardware "

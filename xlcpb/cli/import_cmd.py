@@ -9,13 +9,14 @@ from ..data.store import SheetStore
 from ..importers.run import FORMATS, apply, read_file, read_rates
 from .output import emit
 from .progress import ProgressBar
+from .commands import help_of
 
 MAX_ROWS_SHOWN = 40
 
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "import", help="import a vendor price list into your sheet",
+        "import", help=help_of("import"),
         description="Read a price list or billing export, normalise it (prices per "
                     "device-hour, tokens per 1M, currency kept) and add it to your sheet as a "
                     "new version - or, with --dry-run, only report what it would do.",

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..lite.bundle import write_lite_files
+from .commands import help_of
 
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "lite", help="write main.py and requirements.txt for xlwings Lite",
+        "lite", help=help_of("lite"),
         description="Write a self-contained main.py (the xlcpb package and its price sheet "
                     "inside; no package index needed) and requirements.txt. Paste them into "
                     "the xlwings Lite editor's main.py and requirements.txt tabs.")

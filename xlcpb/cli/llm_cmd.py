@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from ..data.sheet import load_sheet
 from ..estimators.llm import estimate_llm
-from .options import add_format, number
+from .options import add_format, number, read_number
 from .output import emit
+from .commands import help_of
 
 FIELDS = [("ttft_s", "time to first token", "s"), ("tpot_s", "time per output token", "s"),
           ("naive_tpot_s", "  the paper's formula would say", "s"),
@@ -21,7 +22,7 @@ FIELDS = [("ttft_s", "time to first token", "s"), ("tpot_s", "time per output to
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "llm", help="realistic LLM serving estimate: latency, throughput, memory, $/1M tokens",
+        "llm", help=help_of("llm"),
         description="Estimate serving a model on hardware with a roofline of prefill and "
                     "decode, KV cache and batching, calibrated on published measurements.",
         epilog='Example: xlcpb llm "Llama-3.1-8B" "H100 SXM" --precision fp8 --batch max')
@@ -45,7 +46,8 @@ def run(args) -> int:
     price = args.price_per_hour
     if price is None:
         price = sheet.price(args.hardware)["price_per_device_hour"]
-    batch = args.batch if args.batch.strip().lower() == "max" else number(args.batch)
+    batch = (args.batch if args.batch.strip().lower() == "max"
+             else read_number(args.batch, args, "--batch"))
     estimate = estimate_llm(args.model, args.hardware, args.precision, args.devices, batch,
                             args.input_tokens, args.output_tokens, price, sheet=sheet)
     values = estimate.as_dict()

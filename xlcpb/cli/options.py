@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from .output import FORMATS
+from ..data.number_text import check_locale, parse_number
+
+
+FORMATS = ("table", "csv", "json")  # what every command's --format offers
 
 
 def add_format(parser: argparse.ArgumentParser) -> None:
@@ -12,11 +15,58 @@ def add_format(parser: argparse.ArgumentParser) -> None:
                         help="table for people (default), csv or json at full precision")
 
 
-def number(text: str) -> float:
-    """A number as people type it on a command line: 65e12, 1,000, 0.50, $2.50."""
-    cleaned = text.strip().replace(",", "").replace("_", "").lstrip("$")
-    try:
-        return float(cleaned)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a number (write e.g. 65e12, 1,000 or 0.50)") from None
+class NumberText(str):
+    """A number option's text, read once the command's ``--locale`` is known."""
+
+
+def number(text: str) -> NumberText:
+    """``type=`` of a number option: 65e12, 1000, 0.50, $2.50, 5% - or 1,5 with --locale de.
+
+    The text is kept as typed and read by :func:`resolve_numbers` after parsing, so that
+    ``--locale`` may stand anywhere on the line; the rules are :mod:`xlcpb.data.number_text`.
+    """
+    return NumberText(text)
+
+
+def read_number(text: str, args: argparse.Namespace, option: str) -> float:
+    """An option's text read as a number under the command's ``--locale`` (for options
+    that also take a word, such as ``--batch max``)."""
+    return parse_number(text, getattr(args, "locale", None), option)
+
+
+def add_locale(parser: argparse.ArgumentParser) -> None:
+    """Give every leaf command of ``parser`` a ``--locale`` option (if it has none)."""
+    subcommands = [action for action in parser._actions
+                   if isinstance(action, argparse._SubParsersAction)]
+    for action in subcommands:
+        for child in set(action.choices.values()):
+            add_locale(child)
+    if not subcommands and parser.add_help and "--locale" not in parser._option_string_actions:
+        parser.add_argument("--locale", default=None, type=check_locale,
+                            help="how numbers are typed: en for 1,000.5, de or fr for 1.000,5 "
+                                 "(default: only what reads the same in both; 1,5 is refused)")
+
+
+def _option_names(parser: argparse.ArgumentParser, names: dict) -> dict:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in set(action.choices.values()):
+                _option_names(child, names)
+        elif action.option_strings:
+            names.setdefault(action.dest, max(action.option_strings, key=len))
+    return names
+
+
+def resolve_numbers(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Read every number option of ``args`` under its ``--locale`` (CPBError if unreadable)."""
+    locale = getattr(args, "locale", None)
+    names = None
+    for dest, value in vars(args).items():
+        pending = value if isinstance(value, list) else [value]
+        if not any(isinstance(item, NumberText) for item in pending):
+            continue
+        names = names or _option_names(parser, {})
+        label = names.get(dest, dest)
+        read = [parse_number(str(item), locale, label) if isinstance(item, NumberText)
+                else item for item in pending]
+        setattr(args, dest, read if isinstance(value, list) else read[0])

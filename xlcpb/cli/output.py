@@ -12,7 +12,7 @@ import numpy as np
 
 from ..data.cellsafe import neutralise
 
-FORMATS = ("table", "csv", "json")
+from .options import FORMATS  # noqa: F401 - re-exported for commands
 
 
 def _plain(value):

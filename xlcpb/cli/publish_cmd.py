@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..workbook.publish import publish
+from .commands import help_of
 
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "publish", help="make a copy of a workbook that needs no add-in",
+        "publish", help=help_of("publish"),
         description="Turn every CPB_* formula into its native Excel equivalent (lookups over "
                     "embedded xlcpb_Hardware and xlcpb_Prices sheets), or its value where "
                     "none exists (listed on xlcpb_About). Everything else in the workbook is "

@@ -12,6 +12,7 @@ from ..data.store import HOME_ENV, SheetStore
 from ..workbook.sheet_export import export_sheet
 from .options import add_format
 from .output import emit
+from .commands import help_of
 
 # What `list` shows as a table per kind (csv and json show every column).
 TABLE_COLUMNS = {
@@ -44,7 +45,7 @@ def _subcommand(commands, command, run, help, description, formats=True, **argum
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "sheet", help="the hardware/price sheet: list, show, add, export, diff, history, restore",
+        "sheet", help=help_of("sheet"),
         description="The hardware/price sheet: bundled, sourced rows with your own rows layered "
                     "over them. Every change is kept as a version.")
     commands = parser.add_subparsers(dest="sheet_command", metavar="SUBCOMMAND", required=True)
@@ -135,7 +136,7 @@ def _rows_from_flags(args, kind) -> list[dict]:
         return []
     header = list(cells)
     return parse_table(kind, header, [[cells[name] for name in header]], "the command line",
-                       first_line=1)
+                       first_line=1, locale=args.locale)
 
 
 def run_add(args) -> int:
@@ -143,7 +144,8 @@ def run_add(args) -> int:
     kind = schema()[args.kind]
     new_rows = _rows_from_flags(args, kind)
     if args.from_file:
-        new_rows += parse_csv_text(kind, read_text_bounded(args.from_file), str(args.from_file))
+        new_rows += parse_csv_text(kind, read_text_bounded(args.from_file), str(args.from_file),
+                                   locale=args.locale)
     if not new_rows:
         raise_usage(f"give the row as flags (--{kind.column_names[0].replace('_', '-')} ...) "
                     "or a file with --from")

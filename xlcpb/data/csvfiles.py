@@ -29,8 +29,11 @@ def read_text_bounded(path: Path, limit: int = MAX_SHEET_FILE_BYTES) -> str:
                        value=None, fix="Save the file as CSV UTF-8.", kind="value") from None
 
 
-def parse_csv_text(kind: Kind, text: str, source: str) -> list[dict]:
-    """Typed rows of ``kind`` from CSV text; text cells restored from their safe form."""
+def parse_csv_text(kind: Kind, text: str, source: str, locale: str | None = "C") -> list[dict]:
+    """Typed rows of ``kind`` from CSV text; text cells restored from their safe form.
+
+    ``locale``: how numbers are written (:func:`.schema.parse_table`).
+    """
     records = list(csv.reader(io.StringIO(text, newline="")))
     if not records:
         raise CPBError(f"{source}: empty file, no header.", argument=source, value=None,
@@ -38,7 +41,7 @@ def parse_csv_text(kind: Kind, text: str, source: str) -> list[dict]:
                        kind="value")
     header, rows = records[0], [row for row in records[1:] if any(cell.strip() for cell in row)]
     rows = [[restore(cell) for cell in row] for row in rows]
-    return parse_table(kind, header, rows, source)
+    return parse_table(kind, header, rows, source, locale=locale)
 
 
 def read_table(kind: Kind, path: Path) -> list[dict]:

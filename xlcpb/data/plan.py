@@ -18,19 +18,23 @@ def budget_defaults() -> dict:
     return toml_reader.loads(text)
 
 
-def read_plan(path: Path) -> list[dict]:
-    """The workloads of a plan file (CSV or XLSX with the plan's column names)."""
+def read_plan(path: Path, locale: str | None = None) -> list[dict]:
+    """The workloads of a plan file (CSV or XLSX with the plan's column names).
+
+    ``locale`` says how the plan's text numbers are written (None: neutral; ``"de"`` for
+    2.000.000 and 1,5; see :mod:`.number_text`). XLSX number cells are numbers already.
+    """
     path = Path(path)
     kind = schema()["workloads"]
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         rows = read_xlsx(path)
         header = [str(cell).strip() for cell in rows[0]]
-        body = [["" if cell is None else str(cell) for cell in row] for row in rows[1:]
-                if any(str(cell).strip() for cell in row)]
-        return parse_table(kind, header, body, str(path))
-    return parse_csv_text(kind, read_text_bounded(path), str(path))
+        body = [["" if cell is None else cell if isinstance(cell, (int, float))
+                 and not isinstance(cell, bool) else str(cell) for cell in row]
+                for row in rows[1:] if any(str(cell).strip() for cell in row if cell is not None)]
+        return parse_table(kind, header, body, str(path), locale=locale)
+    return parse_csv_text(kind, read_text_bounded(path), str(path), locale=locale)
 
 
-def parse_plan_text(text: str, source: str) -> list[dict]:
-    return parse_csv_text(schema()["workloads"], text, source)
-
+def parse_plan_text(text: str, source: str, locale: str | None = None) -> list[dict]:
+    return parse_csv_text(schema()["workloads"], text, source, locale=locale)

@@ -8,7 +8,6 @@ the column of every problem found, up to a limit, so a user can fix them in one 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,6 +15,7 @@ from importlib import resources
 
 from ..errors import CPBError
 from ._toml import toml_reader
+from .number_text import parse_number
 
 KINDS = ("hardware", "prices", "api_prices")  # the price sheet's kinds (user-editable)
 USER_ONLY_KINDS = ("spend",)                    # kept in the user's store, never bundled
@@ -82,8 +82,11 @@ def schema() -> dict[str, Kind]:
     return kinds
 
 
-def _parse_cell(column: Column, text: str):
-    """The typed value of one cell, or raise ValueError with the problem in words."""
+def _parse_cell(column: Column, text: str, locale: str | None):
+    """The typed value of one cell, or raise ValueError with the problem in words.
+
+    Numbers follow :mod:`.number_text` under ``locale`` (``"C"``: machine-written files).
+    """
     if column.type == "text":
         if column.pattern and not re.match(column.pattern, text):
             raise ValueError(f"does not match the required form ({column.help or column.pattern})")
@@ -98,11 +101,10 @@ def _parse_cell(column: Column, text: str):
         except ValueError:
             raise ValueError("is not a date in the form yyyy-mm-dd") from None
     try:
-        value = float(text)
-    except ValueError:
-        raise ValueError(f"is not a number{f' in {column.unit}' if column.unit else ''}") from None
-    if not math.isfinite(value):
-        raise ValueError("is not a finite number")
+        value = parse_number(text, locale, column.name)
+    except CPBError as error:
+        problem = str(error).split(": ", 1)[-1]
+        raise ValueError(f"{problem}{f' (unit: {column.unit})' if column.unit else ''}") from None
     if column.type == "year" or column.whole:
         if value != int(value):
             raise ValueError("must be a whole number")
@@ -117,10 +119,12 @@ def _parse_cell(column: Column, text: str):
 
 
 def parse_table(kind: Kind, header: list[str], rows: list[list[str]], source: str,
-                first_line: int = 2) -> list[dict]:
+                first_line: int = 2, locale: str | None = "C") -> list[dict]:
     """Typed, validated rows of ``kind`` from text rows; CPBError naming every problem.
 
     ``first_line`` is the file line of ``rows[0]``, so errors point at the right line.
+    ``locale`` reads numbers (:mod:`.number_text`): ``"C"`` for files xlcpb wrote (the
+    default), the user's locale - None for neutral - for files people wrote.
     """
     problems = []
     header = [name.strip() for name in header]
@@ -141,6 +145,12 @@ def parse_table(kind: Kind, header: list[str], rows: list[list[str]], source: st
             row = {}
             for name, text in zip(header, cells):
                 column = kind.column(name)
+                if isinstance(text, (int, float)) and not isinstance(text, bool):
+                    # a typed number (an XLSX cell): no text reading, so no locale question
+                    text = text if column.type not in ("text", "list", "date") else f"{text:g}"
+                    if not isinstance(text, str):
+                        row[name] = _parse_cell(column, text, locale)
+                        continue
                 text = text.strip()
                 if text == "":
                     if column.required:
@@ -148,7 +158,7 @@ def parse_table(kind: Kind, header: list[str], rows: list[list[str]], source: st
                     row[name] = () if column.type == "list" else None
                     continue
                 try:
-                    row[name] = _parse_cell(column, text)
+                    row[name] = _parse_cell(column, text, locale)
                 except ValueError as error:
                     problems.append(f"line {line}, column {name}: {text!r} {error}")
             for column in kind.columns:

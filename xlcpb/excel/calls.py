@@ -25,8 +25,8 @@ import sys
 import numpy as np
 
 from ..errors import CPBError
-from .cells import (CellError, as_grid, cell_number, is_error_value, is_range, number_from_text,
-                    numbers, single_cell, texts)
+from .cells import (CellError, as_grid, cell_number, is_error_value, is_range, numbers,
+                    single_cell, texts)
 
 def office_js() -> bool:
     """True under xlwings Lite (Pyodide) and xlwings Server; False for classic desktop."""
@@ -242,6 +242,11 @@ def lookup(resolve, *arguments):
             for row in range(size // width)]
 
 
+def _names_something(text: str) -> bool:
+    """True for text that is a name ("T4", "H100 SXM"), False for a number ("1,000")."""
+    return any(character.isalpha() for character in text.replace("e", "").replace("E", ""))
+
+
 def numbers_or_lookup(name, value, resolve):
     """(float array, errors) for an argument whose cells are numbers or names to resolve.
 
@@ -256,12 +261,10 @@ def numbers_or_lookup(name, value, resolve):
     errors = {}
     for i, row in enumerate(cells):
         for j, cell in enumerate(row):
-            text_number = number_from_text(cell) if isinstance(cell, str) else None
-            if isinstance(cell, str) and not is_error_value(cell) and text_number is None:
+            if isinstance(cell, str) and not is_error_value(cell) and _names_something(cell):
                 number, error = one(cell)
             else:
-                number, errors_one = numbers(name, text_number if text_number is not None
-                                             else cell)
+                number, errors_one = numbers(name, cell)
                 number, error = float(number), errors_one.get(0)
             out[i, j] = np.nan if error else number
             if error:

@@ -8,9 +8,10 @@ as its code (``"#N/A"``) because xlcpb asks for ``err_to_str``. The rules:
 number                      used as it is
 empty                       the argument's default where it has one, else ``#VALUE!``
 TRUE / FALSE                ``#VALUE!``: a boolean is never a price, a size or a speed
-text "1,000" / "$2.50"      the number, when it reads unambiguously (thousands separators
-                            in groups of three, an optional currency sign or % at the end)
-other text                  ``#VALUE!`` naming the text
+text "2,000,000" / "$2.50"  the number, read by the one policy of
+                            :mod:`xlcpb.data.number_text` (neutral locale: "1,5" and
+                            "1,500" are ambiguous and refused, as everywhere in xlcpb)
+other text                  ``#VALUE!`` naming the text and the fix
 error value (``#N/A``...)   the same error in that cell of the result (errors propagate, as
                             in Excel's own arithmetic)
 ==========================  ==============================================================
@@ -19,10 +20,10 @@ error value (``#N/A``...)   the same error in that cell of the result (errors pr
 from __future__ import annotations
 
 import itertools
-import re
 
 import numpy as np
 
+from ..data.number_text import parse_number
 from ..errors import CPBError
 
 EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
@@ -30,9 +31,6 @@ EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/
                 "#BUSY!", "#UNKNOWN!")
 # Error code per CPBError kind.
 ERROR_CODE = {"value": "#VALUE!", "num": "#NUM!", "na": "#N/A"}
-_NUMBER_TEXT = re.compile(r"^\s*(?P<sign>[-+]?)\s*[$€£¥]?\s*"
-                          r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d*)?|\d+(?:\.\d*)?|\.\d+)"
-                          r"(?:[eE](?P<exp>[-+]?\d+))?\s*(?P<percent>%?)\s*$")
 
 
 class CellError:
@@ -52,14 +50,16 @@ class CellError:
         return f"CellError({self.code}, {self.message!r})"
 
 
-def number_from_text(text: str) -> float | None:
-    """The number a text cell unambiguously holds, else None (``"1,5"`` is ambiguous)."""
-    match = _NUMBER_TEXT.match(text)
-    if not match:
-        return None
-    value = float(match["number"].replace(",", "") + (f"e{match['exp']}" if match["exp"] else ""))
-    value = -value if match["sign"] == "-" else value
-    return value / 100 if match["percent"] else value
+def number_from_text(name: str, text: str):
+    """(number, None) for a text cell that holds a number, or (nan, CellError) naming why not.
+
+    One policy for every adapter (:func:`xlcpb.data.number_text.parse_number`); Excel does
+    not tell xlwings its locale, so the neutral rules apply.
+    """
+    try:
+        return parse_number(text, None, name), None
+    except CPBError as error:
+        return np.nan, CellError("#VALUE!", str(error))
 
 
 def is_error_value(value) -> bool:
@@ -104,11 +104,7 @@ def cell_number(name: str, value, default):
     if kind is str:
         if value in EXCEL_ERRORS:
             return np.nan, CellError(value, f"{name} is the error {value}")
-        parsed = number_from_text(value)
-        if parsed is not None:
-            return parsed, None
-        return np.nan, CellError("#VALUE!", f"{name} = {value!r}: not a number; write it "
-                                            "as 1000, 1,000 or 1e3.")
+        return number_from_text(name, value)
     return np.nan, CellError("#VALUE!", f"{name} = {value!r}: not a number.")
 
 

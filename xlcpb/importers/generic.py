@@ -32,7 +32,9 @@ from ..data.sheet import Sheet
 from ..engine.units import HOURS_PER_MONTH, per_device, per_hour
 from ..errors import CPBError
 from .report import ImportReport
-from .text import check_size, decimal_comma, decode, header_vocabulary, parse_number
+from ..data.number_text import check_locale
+from ..data.number_text import parse_number as read_number
+from .text import check_size, decode, header_vocabulary, parse_number
 from ..data.xlsx import read_xlsx
 
 CURRENCY_SIGNS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR"}
@@ -117,7 +119,7 @@ def import_generic(path: Path, report: ImportReport, sheet: Sheet, mapping_path=
                        f"(columns: {', '.join(map(str, header))}).", argument="file",
                        value=str(path), fix="Rename the columns, or map them with --mapping "
                                             "FILE.toml (see README: Importing price lists).")
-    comma = decimal_comma(locale)
+    locale = check_locale(locale)
     vocabulary = header_vocabulary()
     problems = []
     for number, cells in enumerate(body, start=2):
@@ -131,7 +133,7 @@ def import_generic(path: Path, report: ImportReport, sheet: Sheet, mapping_path=
             return mapping["values"].get(field)
 
         try:
-            row, detail = _row(get, sheet, comma, vocabulary, currency, effective_date, path)
+            row, detail = _row(get, sheet, locale, vocabulary, currency, effective_date, path)
         except CPBError as error:
             problems.append(f"line {number}: {error}")
             if skip_invalid:
@@ -147,21 +149,20 @@ def import_generic(path: Path, report: ImportReport, sheet: Sheet, mapping_path=
                        fix="\nFix them, map the columns with --mapping, or pass --skip-invalid.")
 
 
-def _row(get, sheet, comma, vocabulary, default_currency, effective_date, path):
+def _row(get, sheet, locale, vocabulary, default_currency, effective_date, path):
     hardware_name = get("hardware")
     hardware = sheet.hardware(str(hardware_name), argument="gpu")
     devices_text = get("devices")
-    devices = parse_number(devices_text, comma) if devices_text is not None else 1.0
+    devices = parse_number(devices_text, locale) if devices_text is not None else 1.0
     if not devices or devices < 1 or devices != int(devices):
         raise CPBError(f"gpus = {devices_text!r}: not a whole number of devices.",
                        argument="gpus", value=devices_text, fix="Give 1, 2, 4, 8...")
     per_device_text = get("price_per_device")
     price_text = per_device_text if per_device_text is not None else get("price")
-    price = parse_number(price_text, comma)
-    if price is None or price < 0:
-        raise CPBError(f"price = {price_text!r}: not a price"
-                       f"{' (decimal comma? use --locale)' if ',' in str(price_text) else ''}.",
-                       argument="price", value=price_text, fix="Write it as 1234.50 or $1,234.50.")
+    price = read_number("" if price_text is None else price_text, locale, "price")
+    if price < 0:
+        raise CPBError(f"price = {price_text!r}: negative.", argument="price",
+                       value=price_text, fix="Give the price as a positive amount.")
     sign = next((code for sign, code in CURRENCY_SIGNS.items() if sign in str(price_text)), None)
     currency = str(get("currency") or sign or default_currency or "").strip().upper()
     if not re.fullmatch(r"[A-Z]{3}", currency):

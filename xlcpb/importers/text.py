@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 from ..data._toml import toml_reader
+from ..data.number_text import parse_number_or_none
 from ..errors import CPBError
 
 MAX_IMPORT_BYTES = 64 * 1024 ** 3       # a full AWS offer file is a few GB; refuse absurd
 MAX_IN_MEMORY_BYTES = 512 * 1024 ** 2   # files read whole (JSON, small CSV) must stay small
-_CURRENCY_SIGNS = "$€£¥₹"
 
 
 @lru_cache(maxsize=1)
@@ -56,34 +55,11 @@ def read_text(path: Path, encoding: str | None = None) -> tuple[str, str]:
     return decode(path.read_bytes(), str(path), encoding)
 
 
-def decimal_comma(locale: str | None) -> bool:
-    """True for locales that write 1.234,56 (de, fr_FR, pt-BR...)."""
-    if not locale:
-        return False
-    language = re.split(r"[-_.]", locale.strip().lower())[0]
-    return language in header_vocabulary()["decimal_comma_languages"]
+def parse_number(text, locale: str | None = "en") -> float | None:
+    """A number as written in a price list, or None (the row is skipped with a reason).
 
-
-def parse_number(text, comma_decimal: bool = False) -> float | None:
-    """A number as written in a price list, or None: "$1,234.56", "1.234,56 €", "(3.5)"."""
-    if isinstance(text, (int, float)) and not isinstance(text, bool):
-        return float(text)
-    if not isinstance(text, str):
-        return None
-    cleaned = text.strip().replace("\u00a0", "").replace(" ", "")
-    for sign in _CURRENCY_SIGNS:
-        cleaned = cleaned.replace(sign, "")
-    cleaned = re.sub(r"^(USD|EUR|GBP|JPY|INR)|(USD|EUR|GBP|JPY|INR)$", "", cleaned, flags=re.I)
-    negative = cleaned.startswith("(") and cleaned.endswith(")")
-    cleaned = cleaned.strip("()")
-    if comma_decimal:
-        if not re.fullmatch(r"[-+]?\d{1,3}(\.\d{3})*(,\d+)?|[-+]?\d+(,\d+)?", cleaned):
-            return None
-        cleaned = cleaned.replace(".", "").replace(",", ".")
-    else:
-        if not re.fullmatch(r"[-+]?\d{1,3}(,\d{3})*(\.\d+)?([eE][-+]?\d+)?|"
-                            r"[-+]?\d*\.?\d+([eE][-+]?\d+)?", cleaned):
-            return None
-        cleaned = cleaned.replace(",", "")
-    value = float(cleaned)
-    return -value if negative else value
+    The one policy of :mod:`xlcpb.data.number_text`: vendor files (AWS, Azure, FOCUS...)
+    write English numbers, so their importers use ``"en"``; a user's own file is read in the
+    locale the user gives (``--locale``, a mapping's ``locale``), None being neutral.
+    """
+    return parse_number_or_none(text, locale)
