@@ -16,20 +16,22 @@ from excel_calls import NA, NA_ERROR, NUM_ERROR, VALUE_ERROR, excel, scalar
 CONTRACT = {
     "CPB_FLOPS_PER_BYTE": ["total_flops", "size_bytes"],
     "CPB_TBYTE": ["flops_per_byte", "hardware", "precision"],
-    "CPB_COST": ["t_byte", "cost_per_second", "size_bytes"],
+    "CPB_COST": ["t_byte_s", "cost_per_s", "size_bytes"],
     "CPB_COST_PER_SECOND": ["price_per_hour", "devices"],
-    "CPB_TIME": ["t_byte", "size_bytes"],
+    "CPB_TIME": ["t_byte_s", "size_bytes"],
     "CPB_BYTES_TEXT": ["tokens", "bytes_per_token"],
-    "CPB_BYTES_IMAGE": ["width", "height", "channels", "bits"],
-    "CPB_BYTES_AUDIO": ["seconds", "sample_rate", "bits", "channels"],
-    "CPB_BYTES_VIDEO": ["seconds", "fps", "width", "height", "channels", "bits"],
+    "CPB_BYTES_IMAGE": ["width_px", "height_px", "channels", "bits_per_channel", "images"],
+    "CPB_BYTES_AUDIO": ["seconds", "sample_rate_hz", "bits_per_sample", "channels"],
+    "CPB_BYTES_VIDEO": ["seconds", "fps", "width_px", "height_px", "channels",
+                        "bits_per_channel"],
     "CPB_FLOPS_PER_TOKEN": ["params", "n_layer", "n_ctx", "d_model"],
     "CPB_HW": ["hardware", "field"],
     "CPB_PRICE": ["hardware", "provider", "pricing_model", "region"],
     "CPB_VERSION": [],
 }
-OPTIONAL = {"precision", "devices", "bytes_per_token", "channels", "bits", "n_layer", "n_ctx",
-            "d_model", "provider", "pricing_model", "region"}
+OPTIONAL = {"precision", "devices", "bytes_per_token", "channels", "bits_per_channel",
+            "bits_per_sample", "images", "n_layer", "n_ctx", "d_model", "provider",
+            "pricing_model", "region"}
 
 
 def test_meta_lists_every_function_with_argument_help():
@@ -135,7 +137,7 @@ def test_cell_kinds_have_defined_behaviour():
 def test_empty_optional_takes_default_and_empty_required_is_an_error():
     assert scalar(udfs, "cpb_bytes_image", 10, 10, None, None) == 300.0
     assert excel(udfs, "cpb_bytes_image", [[None, 1]], 10, None, None) == [[VALUE_ERROR, 30.0]]
-    with pytest.raises(xlwings.XlwingsError, match="#VALUE! width is empty"):
+    with pytest.raises(xlwings.XlwingsError, match="#VALUE! width_px is empty"):
         excel(udfs, "cpb_bytes_image", None, 10, None, None)
 
 

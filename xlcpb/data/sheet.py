@@ -112,7 +112,7 @@ class Sheet:
         return [row for row in self.tables["prices"] if row["hardware_id"] == hardware_id]
 
     def price(self, hardware: str, provider: str | None = None,
-              pricing_model: str | None = None, region: str | None = None) -> dict:
+              pricing_model: str = DEFAULT_PRICING_MODEL, region: str | None = None) -> dict:
         """The price row for ``hardware``: the lowest that fits the criteria given.
 
         With no criteria, the lowest on-demand price in the sheet. Prices in different

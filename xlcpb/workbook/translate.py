@@ -11,9 +11,12 @@ gives the default (``IF(x="",default,x)``), as the add-in does.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from openpyxl.formula import Tokenizer
+
+from ..excel.contract import functions
 
 from ..errors import CPBError
 
@@ -64,43 +67,59 @@ def _required(args: list[Argument], index: int, function: str) -> str:
     return f"({args[index].text})"
 
 
-def native(function: str, args: list[Argument], lookup: Lookup) -> str | None:
-    """The native formula text for ``function(args)``, or None when it has none."""
-    r = lambda i: _required(args, i, function)  # noqa: E731 - local shorthand
-    o = lambda i, default: _optional(args, i, default)  # noqa: E731
-    formulas = {
-        "CPB_FLOPS_PER_BYTE": lambda: f"{r(0)}/{r(1)}",
-        "CPB_COST": lambda: f"{r(0)}*{r(1)}*{r(2)}",
-        "CPB_COST_PER_SECOND": lambda: f"{r(0)}*{o(1, '1')}/3600",
-        "CPB_TIME": lambda: f"{r(0)}*{r(1)}",
-        "CPB_HARDWARE_FLOPS": lambda: f"{r(0)}*{o(1, '1')}",
-        "CPB_COST_FROM_FLOPS": lambda: f"{r(0)}/{r(1)}*{r(2)}",
-        "CPB_TOTAL_FLOPS": lambda: f"{r(0)}*{r(1)}",
-        "CPB_SAMPLES": lambda: f"{r(0)}*{r(1)}",
-        "CPB_FRAMES": lambda: f"{r(0)}*{r(1)}",
-        "CPB_BYTES_TEXT": lambda: f"{r(0)}*{o(1, '4')}",
-        "CPB_BYTES_IMAGE": lambda: f"{r(0)}*{r(1)}*{o(2, '3')}*{o(3, '8')}/8",
-        "CPB_BYTES_AUDIO": lambda: f"{r(0)}*{r(1)}*{o(3, '1')}*{o(2, '16')}/8",
-        "CPB_BYTES_VIDEO": lambda: f"{r(0)}*{r(1)}*{r(2)}*{r(3)}*{o(4, '3')}*{o(5, '8')}/8",
-        "CPB_FLOPS_PER_TOKEN": lambda: f"(2*{r(0)}+2*{o(1, '0')}*{o(2, '0')}*{o(3, '0')})",
-        "CPB_HW": lambda: lookup.hardware_field(r(0), r(1)),
-        "CPB_TBYTE": lambda: (f"{r(0)}/IF(ISNUMBER({r(1)}),{r(1)},"
-                              f"{lookup.hardware_field(r(1), o(2, chr(34) + 'fp16' + chr(34)))})"),
-        "CPB_PRICE": lambda: _price(args, lookup, r, o),
-    }
-    make = formulas.get(function)
-    return f"({make()})" if make else None
+_PLACEHOLDER = re.compile(r"\{(@?)(\w+)(?:\(([^)]*)\))?\}")
 
 
-def _price(args, lookup: Lookup, r, o) -> str:
-    hardware_id = lookup.hardware_field(r(0), '"id"')
+def _hardware_field(lookup: Lookup, expression, hardware: str, field: str) -> str:
+    return lookup.hardware_field(expression(hardware), expression(field))
+
+
+def _price(lookup: Lookup, expression, hardware: str, provider: str, pricing_model: str,
+           region: str) -> str:
+    """MINIFS over the embedded price sheet; a provider or region left out matches any."""
+    any_text = '"<>"'
+    hardware_id = lookup.hardware_field(expression(hardware), '"id"')
     criteria = (f"{lookup.price_column('A')},{hardware_id},"
-                f"{lookup.price_column('D')},{o(2, chr(34) + 'on-demand' + chr(34))},"
-                f"{lookup.price_column('B')},{o(1, chr(34) + '<>' + chr(34))},"
-                f"{lookup.price_column('C')},{o(3, chr(34) + '<>' + chr(34))}")
+                f"{lookup.price_column('D')},{expression(pricing_model)},"
+                f"{lookup.price_column('B')},{expression(provider, any_text)},"
+                f"{lookup.price_column('C')},{expression(region, any_text)}")
     # MINIFS (Excel 2019) is stored with the _xlfn. prefix, as Excel itself writes it
     return (f"IF(COUNTIFS({criteria})=0,NA(),"
             f"_xlfn.MINIFS({lookup.price_column('E')},{criteria}))")
+
+
+LOOKUPS = {"hardware_field": _hardware_field, "price": _price}
+
+
+def native(function: str, args: list[Argument], lookup: Lookup) -> str | None:
+    """The native formula text for ``function(args)``, or None when it has none.
+
+    The form is the contract's (``xlcpb/excel/functions.toml``): ``{name}`` is the argument
+    as written, or its default when it is omitted or a reference to an empty cell.
+    """
+    spec = functions().get(function)
+    if spec is None or not spec.native:
+        return None
+    position = {argument.name: index for index, argument in enumerate(spec.args)}
+
+    def expression(name: str, when_omitted: str | None = None) -> str:
+        index = position[name]
+        argument = spec.args[index]
+        if argument.required:
+            return _required(args, index, function)
+        default = when_omitted or (argument.excel_default if argument.default is not None
+                                   else None)
+        if default is None:
+            raise CPBError(f"{function}: {name} has no native default.", argument=function,
+                           value=None, fix="Give the argument.")
+        return _optional(args, index, default)
+
+    def fill(match) -> str:
+        if match[1]:
+            names = [name.strip() for name in match[3].split(",")]
+            return LOOKUPS[match[2]](lookup, expression, *names)
+        return expression(match[2])
+    return "(" + _PLACEHOLDER.sub(fill, spec.native) + ")"
 
 
 @dataclass
