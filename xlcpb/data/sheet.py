@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -22,7 +23,7 @@ from ._toml import toml_reader
 from .csvfiles import parse_csv_text
 from .names import normalise, resolve
 from .schema import KINDS, check_references, schema
-from .store import SheetStore
+from .store import HOME_ENV, SheetStore
 
 DEFAULT_PRICING_MODEL = "on-demand"
 
@@ -184,7 +185,32 @@ def _load_layered(root: Path, version: str | None) -> Sheet:
     return layer(load_bundled(), store.read(version) if version else {}, version)
 
 
+_IN_FORCE: dict = {}  # where the store is -> (store, CURRENT's stat key, sheet)
+
+
+def _pointer_key(store: SheetStore):
+    """What changes whenever CURRENT is switched (it is replaced, so the inode changes)."""
+    try:
+        status = os.stat(store.pointer)
+    except FileNotFoundError:
+        return None
+    return status.st_ino, status.st_size, status.st_mtime_ns
+
+
 def load_sheet(home: Path | str | None = None) -> Sheet:
-    """The sheet in force: bundled plus the user's current version (cached per version)."""
-    store = SheetStore(home)
-    return _load_layered(store.home, store.current_version())
+    """The sheet in force: bundled plus the user's current version.
+
+    Excel calls this once per cell, so it costs one ``stat`` of the store's CURRENT file
+    when nothing changed; a new version (``xlcpb sheet add``, ``import``, ``restore``) is
+    seen on the next call.
+    """
+    key = (str(home) if home is not None else None, os.environ.get(HOME_ENV),
+           os.environ.get("XDG_DATA_HOME"))
+    cached = _IN_FORCE.get(key)
+    store = cached[0] if cached else SheetStore(home)
+    pointer = _pointer_key(store)
+    if cached and cached[1] == pointer:
+        return cached[2]
+    sheet = _load_layered(store.home, store.current_version())
+    _IN_FORCE[key] = (store, pointer, sheet)
+    return sheet
