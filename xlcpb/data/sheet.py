@@ -5,7 +5,7 @@
 'h100-sxm5-80gb'
 >>> sheet.flops_per_s("T4", "fp16")
 65000000000000.0
->>> sheet.price("A100 SXM4 40GB")["price_per_device_hour"]
+>>> sheet.price("A100 SXM4 40GB", provider="gcp")["price_per_device_hour"]
 2.933908
 """
 
