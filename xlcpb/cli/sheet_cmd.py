@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..data.csvfiles import parse_csv_text, read_text_bounded
+from ..data.quality import with_age
 from ..data.schema import KINDS, parse_table, schema
 from ..data.sheet import layer, load_bundled
 from ..data.store import HOME_ENV, SheetStore
@@ -19,9 +20,10 @@ TABLE_COLUMNS = {
     "hardware": ["id", "name", "memory_bytes", "memory_bandwidth_bytes_per_s",
                  "fp16_flops_per_s", "bf16_flops_per_s", "fp8_flops_per_s", "origin"],
     "prices": ["hardware_id", "provider", "region", "instance_type", "pricing_model",
-               "price_per_device_hour", "currency", "effective_date", "origin"],
+               "price_per_device_hour", "currency", "effective_date", "age_days", "origin"],
     "api_prices": ["provider", "model", "input_price_per_mtok", "output_price_per_mtok",
-                   "cached_input_price_per_mtok", "currency", "origin"],
+                   "cached_input_price_per_mtok", "currency", "effective_date", "age_days",
+                   "origin"],
 }
 
 
@@ -89,6 +91,7 @@ def register(subparsers) -> None:
                 "Make an earlier version current again (saved as a new version, so this can "
                 "be undone too).", formats=False,
                 version=dict(help="e.g. v0003 or 3 (see 'xlcpb sheet history')"))
+    register_freshness(commands)
 
 
 def _current(args):
@@ -100,8 +103,10 @@ def _current(args):
 def run_list(args) -> int:
     _, sheet = _current(args)
     rows = sheet.tables[args.kind]
+    dated = "effective_date" in schema()[args.kind].column_names
+    rows = with_age(rows) if dated else rows
     columns = (TABLE_COLUMNS[args.kind] if args.format == "table"
-               else schema()[args.kind].column_names + ["origin"])
+               else schema()[args.kind].column_names + ["age_days"] * dated + ["origin"])
     emit(args.format, rows, columns,
          title=f"{schema()[args.kind].title} ({len(rows)} rows, sheet {sheet.version})")
     return 0
@@ -110,7 +115,7 @@ def run_list(args) -> int:
 def run_show(args) -> int:
     _, sheet = _current(args)
     row = sheet.hardware(args.name)
-    prices = sheet.price_rows(row["id"])
+    prices = with_age(sheet.price_rows(row["id"]))
     def shown(column):
         value = row[column.name]
         if isinstance(value, tuple):
@@ -237,3 +242,60 @@ def run_restore(args) -> int:
     version = store.restore(source, bundled=load_bundled().tables)
     print(f"Restored {source} as the new version {version}.")
     return 0
+
+
+# -- freshness and quality (issue 17) ------------------------------------------------------
+
+DATED_KINDS = ("prices", "api_prices")
+STALE_COLUMNS = {"prices": ["age_days", "effective_date", "hardware_id", "provider", "region",
+                            "instance_type", "pricing_model", "price_per_device_hour",
+                            "currency", "origin", "source_url"],
+                 "api_prices": ["age_days", "effective_date", "provider", "model",
+                                "input_price_per_mtok", "output_price_per_mtok", "currency",
+                                "origin", "source_url"]}
+
+
+def register_freshness(commands) -> None:
+    """``sheet stale`` (rows to refresh) and ``sheet check`` (quality of the price rows)."""
+    from ..data.quality import STALE_AFTER_DAYS
+    today = {"--today": dict(metavar="YYYY-MM-DD", help="count ages up to this date "
+                                                        "(default: today)")}
+    _subcommand(commands, "stale", run_stale, "rows whose price is older than an age",
+                "List price rows observed longer ago than --older-than (default "
+                f"{STALE_AFTER_DAYS}d), oldest first: the rows to refresh from vendor files or "
+                "pages.",
+                **{"--older-than": dict(default=f"{STALE_AFTER_DAYS}d", metavar="AGE",
+                                        help=f"an age: 180d, 26w, 1y (default "
+                                             f"{STALE_AFTER_DAYS}d)"),
+                   "--kind": dict(choices=DATED_KINDS + ("all",), default="all",
+                                  help="prices, api_prices or all (default)")}, **today)
+    _subcommand(commands, "check", run_check, "quality checks on the price rows",
+                "Check the price rows: a source and a date on every row, per-instance vs "
+                "per-device prices, terms vs pricing models, likely duplicates, mixed "
+                "currencies, and prices far from the others for the same chip. Exit status 1 "
+                "with --strict when anything is found.",
+                **{"--strict": dict(action="store_true",
+                                    help="exit with status 1 if any finding is reported")})
+
+
+def run_stale(args) -> int:
+    from ..data.quality import parse_age, stale_rows
+    _, sheet = _current(args)
+    days = parse_age(args.older_than)
+    kinds = DATED_KINDS if args.kind == "all" else (args.kind,)
+    for kind in kinds:
+        rows = stale_rows(sheet.tables[kind], days, args.today)
+        emit(args.format, rows, STALE_COLUMNS[kind],
+             title=f"{schema()[kind].title} older than {days} days: {len(rows)} of "
+                   f"{len(sheet.tables[kind])} (sheet {sheet.version})")
+    return 0
+
+
+def run_check(args) -> int:
+    from ..data.quality import price_findings
+    _, sheet = _current(args)
+    findings = price_findings(sheet.tables["prices"])
+    emit(args.format, findings, ["check", "row", "detail"],
+         title=f"Price checks: {len(findings)} finding(s) in {len(sheet.tables['prices'])} "
+               f"rows (sheet {sheet.version})")
+    return 1 if findings and args.strict else 0

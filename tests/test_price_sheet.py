@@ -1,0 +1,184 @@
+"""The bundled price sheet: coverage, sourcing, freshness and quality checks (issue 17).
+
+Expected figures are the sources' published values, transcribed by hand here from the files
+named in each row's source_url; never the code's own output.
+"""
+
+import json
+import tomllib
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from xlcpb import CPBError
+from xlcpb.cli import main
+from xlcpb.data.quality import (consistency_findings, currency_findings, duplicate_findings,
+                                parse_age, plausibility_findings, price_age_days,
+                                price_findings, sourcing_findings, stale_rows)
+from xlcpb.data.sheet import load_bundled
+from xlcpb.data.store import SheetStore
+
+ROOT = Path(__file__).resolve().parent.parent
+DONE_WHEN_CHIPS = ["h100-sxm5-80gb", "h200-sxm-141gb", "b200", "mi300x", "l40s", "l4",
+                   "a100-sxm4-80gb"]
+COMMITTED = ("reserved", "reserved-1y", "reserved-3y", "committed-1y", "committed-3y",
+             "savings-plan-1y", "savings-plan-3y", "contract")
+
+
+def _prices():
+    return load_bundled().tables["prices"]
+
+
+def _providers(model):
+    found = defaultdict(set)
+    for row in _prices():
+        if row["pricing_model"] == model:
+            # RunPod's community marketplace and secure cloud are one company
+            found[row["hardware_id"]].add(row["provider"].removesuffix("-community"))
+    return found
+
+
+def test_every_bundled_price_row_is_dated_sourced_and_labelled():
+    rows = _prices()
+    assert sourcing_findings(rows) == []
+    for row in rows:
+        assert row["source_url"].startswith("http"), row
+        assert row["effective_date"] and row["currency"] == "USD", row
+        assert row["source_kind"] in ("vendor-price-file", "secondary"), row
+        if row["source_kind"] == "secondary":
+            assert "Secondary" in row["notes"], row          # the row says it is one
+        assert row["price_per_instance_hour"] is not None, row
+
+
+def test_a_row_without_source_or_date_is_caught():
+    row = dict(_prices()[0], source_url="  ", effective_date=None)
+    assert [f["check"] for f in sourcing_findings([row])] == ["source", "date"]
+
+
+def test_done_when_three_on_demand_providers_for_each_flagship_chip():
+    on_demand = _providers("on-demand")
+    short = {chip: sorted(on_demand[chip]) for chip in DONE_WHEN_CHIPS
+             if len(on_demand[chip]) < 3}
+    # MI300X: only Crusoe and DigitalOcean were found with a dated public price
+    assert short == {"mi300x": ["crusoe", "digitalocean"]}
+
+
+def test_done_when_spot_and_reserved_for_three_chips_each():
+    spot = {row["hardware_id"] for row in _prices() if row["pricing_model"] == "spot"}
+    committed = {row["hardware_id"] for row in _prices() if row["pricing_model"] in COMMITTED}
+    assert {"h100-sxm5-80gb", "h200-sxm-141gb", "l4", "l40s"} <= spot
+    assert {"h100-sxm5-80gb", "h200-sxm-141gb", "b200", "a100-sxm4-80gb"} <= committed
+
+
+@pytest.mark.parametrize("hardware, provider, instance, model, per_device, per_instance", [
+    # datareceipts hyperscalers.json: "usd_per_hour": 55.04, "usd_per_gpu_hour": 6.88
+    ("h100-sxm5-80gb", "aws", "p5.48xlarge", "on-demand", 6.88, 55.04),
+    # same file: p4de.24xlarge 27.44705 / 3.4309
+    ("a100-sxm4-80gb", "aws", "p4de.24xlarge", "on-demand", 3.4309, 27.44705),
+    # Mithril page: "$12.03 instance/hr" for 8 GPUs, spot 7-day average
+    ("h100-sxm5-80gb", "mithril", "H100 SXM5 (8 GPUs, 168 vCPUs)", "spot", 12.03 / 8, 12.03),
+    # Hyperstack rate card: Reserved H200 SXM "price_per_hour_from: 2.79"
+    ("h200-sxm-141gb", "hyperstack", "H200 SXM", "reserved", 2.79, 2.79),
+    # AWS offer file (shared/pricelists/03): $32.7726 per p4d.24xlarge hour
+    ("a100-sxm4-40gb", "aws", "p4d.24xlarge", "on-demand", 32.7726 / 8, 32.7726),
+])
+def test_rows_carry_the_sources_published_figures(hardware, provider, instance, model,
+                                                  per_device, per_instance):
+    row, = [r for r in _prices() if (r["hardware_id"], r["provider"], r["instance_type"],
+                                     r["pricing_model"]) == (hardware, provider, instance, model)]
+    assert row["price_per_device_hour"] == pytest.approx(per_device, rel=1e-5)
+    assert row["price_per_instance_hour"] == pytest.approx(per_instance, rel=1e-9)
+
+
+def test_bundled_prices_pass_every_quality_check():
+    assert price_findings(_prices()) == []
+
+
+def _row(price, **extra):
+    return {"hardware_id": "h100-sxm5-80gb", "provider": "p", "region": "r",
+            "instance_type": "i", "devices_per_instance": 1, "pricing_model": "on-demand",
+            "purchase_option": None, "term_months": None, "price_per_device_hour": price,
+            "price_per_instance_hour": None, "currency": "USD",
+            "effective_date": "2026-10-01", "source_url": "https://example.org/" + str(price),
+            **extra}
+
+
+def test_a_per_instance_price_entered_per_device_is_flagged_as_implausible():
+    # four honest per-GPU prices and one 8-GPU instance price typed into the per-GPU column
+    rows = [_row(p, provider=f"p{p}") for p in (2.69, 3.49, 3.85, 4.29)]
+    rows.append(_row(55.04, provider="slip"))
+    flagged = plausibility_findings(rows)
+    assert [f["row"].split(" / ")[1] for f in flagged] == ["slip"]
+    assert "median 3.67" in flagged[0]["detail"]           # median of 2.69, 3.49, 3.85, 4.29
+
+
+def test_instance_term_duplicate_and_currency_checks():
+    bad_instance = _row(6.88, devices_per_instance=8, price_per_instance_hour=50.0)
+    good_instance = _row(6.88, devices_per_instance=8, price_per_instance_hour=55.04)
+    wrong_term = _row(2.0, pricing_model="reserved-1y", term_months=36)
+    spot_with_term = _row(1.0, pricing_model="spot", term_months=12)
+    found = consistency_findings([bad_instance, good_instance, wrong_term, spot_with_term])
+    assert [f["check"] for f in found] == ["per-instance", "term", "term"]
+    twice = [_row(3.0, region="eu"), _row(3.0, region="us")]
+    assert [f["check"] for f in duplicate_findings(twice)] == ["duplicate"]
+    mixed = [_row(3.0), _row(2.8, currency="EUR", provider="q")]
+    assert currency_findings(mixed)[0]["detail"].startswith("prices in EUR and USD")
+
+
+def test_price_age_in_days_and_ages_people_write():
+    assert price_age_days({"effective_date": "2026-09-25"}, "2026-11-22") == 58  # 5 + 31 + 22
+    assert price_age_days({"effective_date": "2024-05-28"}, "2026-11-22") == 908
+    assert parse_age("180d") == 180 and parse_age("26w") == 182 and parse_age("2y") == 730
+    with pytest.raises(CPBError, match="Write an age such as 180d"):
+        parse_age("six months")
+
+
+def test_stale_rows_oldest_first():
+    rows = [_row(1.0, effective_date="2026-06-01"), _row(2.0, effective_date="2025-01-01"),
+            _row(3.0, effective_date="2026-11-01")]
+    stale = stale_rows(rows, 100, "2026-11-22")
+    assert [(r["price_per_device_hour"], r["age_days"]) for r in stale] == [(2.0, 690),
+                                                                            (1.0, 174)]
+
+
+def test_sheet_stale_cli_lists_the_rows_to_refresh(capsys):
+    assert main(["sheet", "stale", "--kind", "prices", "--older-than", "1y",
+                 "--today", "2026-11-22", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    # the only bundled prices read before 2025-11-22: the two primary vendor-file rows
+    assert [(r["provider"], r["effective_date"], r["age_days"]) for r in rows] == [
+        ("gcp", "2023-03-24", 1339), ("aws", "2024-05-28", 908)]
+
+
+def test_sheet_list_shows_each_price_age(capsys):
+    assert main(["sheet", "list", "--kind", "prices", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert all(isinstance(row["age_days"], int) for row in rows)
+
+
+def test_sheet_check_strict_fails_on_a_users_unit_slip(tmp_path, monkeypatch, capsys):
+    assert main(["sheet", "check", "--strict"]) == 0
+    slip = {**_row(55.04, provider="acme", instance_type="p5.48xlarge"),
+            "devices_per_instance": 8, "notes": None, "source_kind": None}
+    SheetStore(tmp_path).write({"prices": [slip]}, "slip", bundled=load_bundled().tables)
+    capsys.readouterr()
+    assert main(["sheet", "check", "--strict", "--sheet", str(tmp_path), "--format",
+                 "json"]) == 1
+    checks = {f["check"] for f in json.loads(capsys.readouterr().out)}
+    assert checks == {"plausibility"}
+
+
+def test_example_budget_mixes_on_demand_reserved_and_spot_from_the_sheet():
+    spec = tomllib.loads((ROOT / "templates" / "fleet_budget.toml").read_text("utf-8"))
+    from xlcpb.data.plan import parse_plan_text
+    plan = parse_plan_text(spec["plan"]["csv"].strip(), "example")
+    assert sum(row["share_reserved"] for row in plan) > 0
+    assert sum(row["share_spot"] for row in plan) > 0
+    assert sum(row["share_on_demand"] for row in plan) > 0
+    sheet_reserved = {(r["hardware_id"], r["price_per_device_hour"]) for r in _prices()
+                      if r["pricing_model"] in COMMITTED}
+    for row in plan:
+        if row.get("price_reserved") is not None:
+            chip = load_bundled().hardware(row["hardware"])["id"]
+            assert (chip, row["price_reserved"]) in sheet_reserved, row["name"]
