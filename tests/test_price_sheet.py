@@ -182,3 +182,71 @@ def test_example_budget_mixes_on_demand_reserved_and_spot_from_the_sheet():
         if row.get("price_reserved") is not None:
             chip = load_bundled().hardware(row["hardware"])["id"]
             assert (chip, row["price_reserved"]) in sheet_reserved, row["name"]
+
+
+def _refresh_module():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("refresh_prices",
+                                                  ROOT / "tools" / "refresh_prices.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_bundled_api_prices_are_what_the_refresh_script_builds(shared):
+    refresh = _refresh_module()
+    litellm = shared / "pricelists" / "08_litellm_model_prices_and_context_window.json"
+    fresh = refresh.api_rows(litellm, refresh.LITELLM_URL)
+    bundled = [{k: v for k, v in row.items() if k != "origin"}
+               for row in load_bundled().tables["api_prices"]]
+    assert fresh == bundled
+    assert refresh.main(["--litellm", str(litellm), "--check"]) == 0
+
+
+@pytest.mark.parametrize("model, column, published", [
+    # LiteLLM 2026-07-24: claude-sonnet-4-5 input_cost_per_token_above_200k_tokens 6e-06,
+    # output ..._above_200k_tokens 2.25e-05, cache_creation_input_token_cost 3.75e-06
+    ("claude-sonnet-4-5", "long_context_threshold_tokens", 200_000),
+    ("claude-sonnet-4-5", "long_context_input_price_per_mtok", 6.0),
+    ("claude-sonnet-4-5", "long_context_output_price_per_mtok", 22.5),
+    ("claude-sonnet-4-5", "cache_write_price_per_mtok", 3.75),
+    # gpt-4.1 input_cost_per_token_batches 1e-06, output_cost_per_token_batches 4e-06
+    ("gpt-4.1", "batch_input_price_per_mtok", 1.0),
+    ("gpt-4.1", "batch_output_price_per_mtok", 4.0),
+    # xai/grok-4-fast-reasoning: above 128k tokens input 4e-07, output 1e-06
+    ("grok-4-fast-reasoning", "long_context_threshold_tokens", 128_000),
+    ("grok-4-fast-reasoning", "long_context_output_price_per_mtok", 1.0),
+    # tts-1 input_cost_per_character 1.5e-05 -> $15 per 1M characters
+    ("tts-1", "price_per_unit", 15.0),
+    ("dall-e-3", "price_per_unit", 0.04),       # input_cost_per_image 0.04
+    ("sora-2", "price_per_unit", 0.1),          # output_cost_per_video_per_second 0.1
+])
+def test_api_rows_carry_the_published_prices(model, column, published):
+    row, = [r for r in load_bundled().tables["api_prices"] if r["model"] == model]
+    assert row[column] == pytest.approx(published, rel=1e-12)
+
+
+def test_api_coverage_vendors_and_media_units():
+    rows = load_bundled().tables["api_prices"]
+    providers = {row["provider"] for row in rows}
+    assert {"openai", "anthropic", "gemini", "mistral", "deepseek", "xai"} <= providers
+    assert {"together_ai", "fireworks_ai", "groq"} <= providers      # hosted open models
+    assert {row["unit"] for row in rows if row["unit"]} == {
+        "image", "1M characters", "second of audio", "second of video"}
+
+
+def test_a_media_model_is_refused_as_a_text_api_model():
+    with pytest.raises(CPBError, match="sold per second of video, not a text model"):
+        load_bundled().api_price("sora-2")
+    assert load_bundled().api_price("gpt-4.1-mini")["output_price_per_mtok"] == pytest.approx(1.6)
+
+
+def test_refresh_merges_a_vendor_file_through_the_importers(shared):
+    refresh = _refresh_module()
+    rows = refresh.vendor_rows([shared / "pricelists" / "03_aws_ec2_offer_p4d.24xlarge_excerpt.json"])
+    merged = refresh.merged("prices", [dict(r) for r in _prices()], rows)
+    assert len(merged) == len(_prices())            # replaces the p4d row, keeps the rest
+    p4d, = [r for r in merged if r["instance_type"] == "p4d.24xlarge"]
+    assert p4d["price_per_device_hour"] == pytest.approx(32.7726 / 8)
+    assert p4d["price_per_instance_hour"] == pytest.approx(32.7726)
+    assert p4d["source_kind"] == "vendor-price-file"

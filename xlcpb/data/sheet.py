@@ -145,7 +145,16 @@ class Sheet:
         return min(chosen, key=lambda row: row["price_per_device_hour"])
 
     def api_price(self, model: str) -> dict:
-        return resolve(model, self.tables["api_prices"], "API model", _api_names, "model")
+        """The API price row of a text model: input and output prices per 1M tokens."""
+        row = resolve(model, self.tables["api_prices"], "API model", _api_names, "model")
+        if row.get("input_price_per_mtok") is None or row.get("output_price_per_mtok") is None:
+            sold = (f"sold per {row['unit']}" if row.get("unit")
+                    else "has no input and output price per token")
+            raise CPBError(f"model = {model!r}: {row['provider']} {row['model']} is {sold}, "
+                           "not a text model priced per token.", argument="model", value=model,
+                           fix="Name a text model of the API price sheet "
+                               "('xlcpb sheet list --kind api_prices').", kind="na")
+        return row
 
 
 def _bundled_texts() -> dict[str, str]:
