@@ -46,6 +46,8 @@ def test_every_bundled_price_row_is_dated_sourced_and_labelled():
         assert row["source_url"].startswith("http"), row
         assert row["effective_date"] and row["currency"] == "USD", row
         assert row["source_kind"] in ("vendor-price-file", "secondary"), row
+        assert row["price_per_instance_hour"] == pytest.approx(
+            row["price_per_device_hour"] * row["devices_per_instance"], rel=0.005), row
         if row["source_kind"] == "secondary":
             assert "Secondary" in row["notes"], row          # the row says it is one
         assert row["price_per_instance_hour"] is not None, row
@@ -80,8 +82,12 @@ def test_done_when_spot_and_reserved_for_three_chips_each():
     ("h100-sxm5-80gb", "mithril", "H100 SXM5 (8 GPUs, 168 vCPUs)", "spot", 12.03 / 8, 12.03),
     # Hyperstack rate card: Reserved H200 SXM "price_per_hour_from: 2.79"
     ("h200-sxm-141gb", "hyperstack", "H200 SXM", "reserved", 2.79, 2.79),
-    # AWS offer file (shared/pricelists/03): $32.7726 per p4d.24xlarge hour
-    ("a100-sxm4-40gb", "aws", "p4d.24xlarge", "on-demand", 32.7726 / 8, 32.7726),
+    # same file: p4d.24xlarge 21.957642 / 2.7447
+    ("a100-sxm4-40gb", "aws", "p4d.24xlarge", "on-demand", 2.7447, 21.957642),
+    # Azure ND96isr_H100_v5: $12.29 per GPU-hour (datareceipts README); 8 GPUs
+    ("h100-sxm5-80gb", "azure", "Standard_ND96isr_H100_v5", "on-demand", 12.29, 8 * 12.29),
+    # tanod dataset, GCP a3-ultragpu-8g us-central1 2026-10-13: od 10.4365, spot 6.2607 per GPU
+    ("h200-sxm-141gb", "gcp", "a3-ultragpu-8g", "spot", 6.2607, 8 * 6.2607),
 ])
 def test_rows_carry_the_sources_published_figures(hardware, provider, instance, model,
                                                   per_device, per_instance):
@@ -146,9 +152,9 @@ def test_sheet_stale_cli_lists_the_rows_to_refresh(capsys):
     assert main(["sheet", "stale", "--kind", "prices", "--older-than", "1y",
                  "--today", "2026-11-22", "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
-    # the only bundled prices read before 2025-11-22: the two primary vendor-file rows
+    # the only bundled price read before 2025-11-22: GCP's 2023 Billing Catalog row
     assert [(r["provider"], r["effective_date"], r["age_days"]) for r in rows] == [
-        ("gcp", "2023-03-24", 1339), ("aws", "2024-05-28", 908)]
+        ("gcp", "2023-03-24", 1339)]
 
 
 def test_sheet_list_shows_each_price_age(capsys):

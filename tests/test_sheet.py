@@ -157,8 +157,8 @@ def test_price_lowest_on_demand_and_named():
     # the cheapest on-demand row: Lambda's $1.99 (silybench-data transcription, 2026-09-25)
     assert (a100["provider"], a100["price_per_device_hour"]) == ("lambda", 1.99)
     assert sheet.price("A100 SXM4 40GB", provider="gcp")["price_per_device_hour"] == 2.933908
-    assert sheet.price("A100 SXM4 40GB", provider="AWS")["price_per_device_hour"] == \
-        pytest.approx(32.7726 / 8)
+    # datareceipts hyperscalers.json, 2026-11-09: p4d.24xlarge usd_per_gpu_hour 2.7447
+    assert sheet.price("A100 SXM4 40GB", provider="AWS")["price_per_device_hour"] == 2.7447
     with pytest.raises(CPBError, match="no price with .*spot.*Prices in the sheet for it"):
         sheet.price("A100 SXM4 40GB", pricing_model="spot")
 

@@ -201,7 +201,7 @@ def test_publish_a_users_own_workbook(tmp_path):
     assert sheet[0][2] == 4000.0                                    # C1
     assert sheet[1][2] == pytest.approx(2.5 * 8 + 1002.5)           # C2
     assert sheet[2][2] == "big"                                     # C3
-    assert sheet[3][2] == pytest.approx(32.7726 / 8, rel=1e-12)     # C4
+    assert sheet[3][2] == pytest.approx(2.7447, rel=1e-12)  # C4: AWS p4d per GPU, 2026-11-09
     assert sheet[4][2] == pytest.approx(3e12 / 65e12 * 0.5 / 3600, rel=1e-9)
     assert sheet[7][2] == 5.0                                       # C8: names kept
     assert [row[1] for row in sheet[9:12]] == [400.0, 800.0, 1200.0]  # array formula
