@@ -256,3 +256,30 @@ def test_refresh_merges_a_vendor_file_through_the_importers(shared):
     assert p4d["price_per_device_hour"] == pytest.approx(32.7726 / 8)
     assert p4d["price_per_instance_hour"] == pytest.approx(32.7726)
     assert p4d["source_kind"] == "vendor-price-file"
+
+
+@pytest.mark.parametrize("chip, column, published", [
+    ("h100-sxm5-80gb", "interconnect_bandwidth_bytes_per_s", 900e9),   # NVLink 4, 900 GB/s
+    ("b200", "interconnect_bandwidth_bytes_per_s", 1.8e12),            # NVLink 5, 1,800 GB/s
+    ("mi300x", "interconnect_bandwidth_bytes_per_s", 896e9),  # AMD CDNA 3 white paper, Table 2
+    ("mi325x", "fp8_flops_per_s", 2614.9e12),                # same table: FP8 2,614.9 TF dense
+    ("t4", "interconnect_bandwidth_bytes_per_s", 32e9),      # PCIe 3.0 x16, both directions
+    ("trainium2", "bf16_flops_per_s", 667e12),               # Epoch AI: 667 TFLOPS BF16
+])
+def test_hardware_rows_carry_the_published_figures(chip, column, published):
+    assert load_bundled().hardware(chip)[column] == pytest.approx(published, rel=1e-9)
+
+
+def test_a10g_fp32_is_derived_from_the_ga102_figures_in_its_notes():
+    # 288 tensor cores / 4 per SM = 72 SMs; 128 FP32 lanes x 2 FLOP (FMA) x 1,710 MHz boost
+    derived = 288 / 4 * 128 * 2 * 1710e6
+    a10g = load_bundled().hardware("A10G")
+    assert a10g["fp32_flops_per_s"] == pytest.approx(derived, rel=0.001)   # 31.5 vs 31.52
+    assert "DERIVED" in a10g["notes"] and a10g["fp16_flops_per_s"] is None
+
+
+def test_every_chip_states_its_interconnect_kind_or_says_why_not():
+    for row in load_bundled().tables["hardware"]:
+        assert row["interconnect_kind"] or "Interconnect:" in row["notes"], row["id"]
+        if row["interconnect_bandwidth_bytes_per_s"] is None:
+            assert "Interconnect" in row["notes"], row["id"]
