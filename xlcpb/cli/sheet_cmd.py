@@ -22,8 +22,8 @@ TABLE_COLUMNS = {
     "prices": ["hardware_id", "provider", "region", "instance_type", "pricing_model",
                "price_per_device_hour", "currency", "effective_date", "age_days", "origin"],
     "api_prices": ["provider", "model", "input_price_per_mtok", "output_price_per_mtok",
-                   "cached_input_price_per_mtok", "currency", "effective_date", "age_days",
-                   "origin"],
+                   "cached_input_price_per_mtok", "unit", "price_per_unit", "currency",
+                   "effective_date", "age_days", "origin"],
 }
 
 

@@ -43,7 +43,7 @@ def _date(value, argument: str) -> dt.date:
 
 def today_or(today=None) -> dt.date:
     """``today`` as a date (ISO text accepted), or the current date."""
-    return dt.date.today() if today is None else _date(today, "today")
+    return dt.date.today() if today is None else _date(today, "--today")
 
 
 def price_age_days(row: dict, today=None) -> int:
