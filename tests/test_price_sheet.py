@@ -265,6 +265,8 @@ def test_refresh_merges_a_vendor_file_through_the_importers(shared):
     ("mi325x", "fp8_flops_per_s", 2614.9e12),                # same table: FP8 2,614.9 TF dense
     ("t4", "interconnect_bandwidth_bytes_per_s", 32e9),      # PCIe 3.0 x16, both directions
     ("trainium2", "bf16_flops_per_s", 667e12),               # Epoch AI: 667 TFLOPS BF16
+    ("tpu-v6e", "interconnect_bandwidth_bytes_per_s", 800e9),  # Google: ICI 800 GBps, bidir.
+    ("tpu-v5p", "interconnect_bandwidth_bytes_per_s", 1200e9),  # Google: ICI 1,200 GBps
 ])
 def test_hardware_rows_carry_the_published_figures(chip, column, published):
     assert load_bundled().hardware(chip)[column] == pytest.approx(published, rel=1e-9)
