@@ -255,7 +255,8 @@ def test_a_media_model_is_refused_as_a_text_api_model():
 
 def test_refresh_merges_a_vendor_file_through_the_importers(shared):
     refresh = _refresh_module()
-    rows = refresh.vendor_rows([shared / "pricelists" / "03_aws_ec2_offer_p4d.24xlarge_excerpt.json"])
+    offer = shared / "pricelists" / "03_aws_ec2_offer_p4d.24xlarge_excerpt.json"
+    rows = refresh.vendor_rows([offer])
     merged = refresh.merged("prices", [dict(r) for r in _prices()], rows)
     assert len(merged) == len(_prices())            # replaces the p4d row, keeps the rest
     p4d, = [r for r in merged if r["instance_type"] == "p4d.24xlarge"]

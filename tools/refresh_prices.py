@@ -1,7 +1,7 @@
 """Refresh the bundled price sheet from vendor files, reproducibly (maintainers' tool).
 
     python tools/refresh_prices.py --litellm model_prices_and_context_window.json \\
-        --litellm-url https://github.com/BerriAI/litellm/blob/<commit>/model_prices_and_context_window.json
+        --litellm-url https://github.com/BerriAI/litellm/blob/<commit>/model_prices_and_context_window.json  # noqa: E501
     python tools/refresh_prices.py --vendor aws_offer.json --vendor gcp_skus.json --write
 
 API prices: xlcpb/data/api_prices.csv is rebuilt from LiteLLM's price table for the models
@@ -47,7 +47,7 @@ VIDEO_SECONDS = "output_cost_per_second"
 
 
 def _per_mtok(value):
-    """Per token -> per 1M tokens, shown to 12 significant digits (0.25, not 0.24999999999999998)."""
+    """Per token -> per 1M tokens, to 12 significant digits (0.25, not 0.24999999999999998)."""
     return None if value is None else float(f"{float(per_million_tokens(value, 1)):.12g}")
 
 
