@@ -1,7 +1,7 @@
 """Refresh the bundled price sheet from vendor files, reproducibly (maintainers' tool).
 
     python tools/refresh_prices.py --litellm model_prices_and_context_window.json \\
-        --litellm-url https://github.com/BerriAI/litellm/blob/<commit>/model_prices_and_context_window.json  # noqa: E501
+        --litellm-url URL-OF-THAT-FILE-AT-A-COMMIT
     python tools/refresh_prices.py --vendor aws_offer.json --vendor gcp_skus.json --write
 
 API prices: xlcpb/data/api_prices.csv is rebuilt from LiteLLM's price table for the models

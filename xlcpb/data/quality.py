@@ -103,8 +103,8 @@ def consistency_findings(rows: list[dict]) -> list[dict]:
     for row in rows:
         instance, device = row.get("price_per_instance_hour"), row["price_per_device_hour"]
         devices = row["devices_per_instance"]
-        off = instance is not None and abs(instance - device * devices) > INSTANCE_TOLERANCE * instance
-        if off:
+        if instance is not None and (abs(instance - device * devices)
+                                     > INSTANCE_TOLERANCE * instance):
             findings.append(_finding(
                 "per-instance", row, f"price_per_instance_hour {instance:g} is not "
                 f"{devices:g} x price_per_device_hour {device:g}"))
