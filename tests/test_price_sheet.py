@@ -256,13 +256,22 @@ def test_a_media_model_is_refused_as_a_text_api_model():
 def test_refresh_merges_a_vendor_file_through_the_importers(shared):
     refresh = _refresh_module()
     offer = shared / "pricelists" / "03_aws_ec2_offer_p4d.24xlarge_excerpt.json"
-    rows = refresh.vendor_rows([offer])
+    url = "https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonEC2/20240528203522/"
+    rows = refresh.vendor_rows([f"{offer}={url}"])
     merged = refresh.merged("prices", [dict(r) for r in _prices()], rows)
     assert len(merged) == len(_prices())            # replaces the p4d row, keeps the rest
     p4d, = [r for r in merged if r["instance_type"] == "p4d.24xlarge"]
     assert p4d["price_per_device_hour"] == pytest.approx(32.7726 / 8)
     assert p4d["price_per_instance_hour"] == pytest.approx(32.7726)
-    assert p4d["source_kind"] == "vendor-price-file"
+    assert p4d["source_kind"] == "vendor-price-file" and p4d["source_url"] == url
+    assert price_findings(merged) == []                 # the merged sheet still passes
+
+
+def test_refresh_replaces_the_gcp_row_it_came_from(shared):
+    refresh = _refresh_module()
+    rows = refresh.vendor_rows([shared / "pricelists" / "04_gcp_billing_catalog_skus_a100.json"])
+    merged = refresh.merged("prices", [dict(r) for r in _prices()], rows)
+    assert len(merged) == len(_prices())            # same key as the bundled GCP row
 
 
 @pytest.mark.parametrize("chip, column, published", [

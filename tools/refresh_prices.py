@@ -2,7 +2,9 @@
 
     python tools/refresh_prices.py --litellm model_prices_and_context_window.json \\
         --litellm-url URL-OF-THAT-FILE-AT-A-COMMIT
-    python tools/refresh_prices.py --vendor aws_offer.json --vendor gcp_skus.json --write
+    python tools/refresh_prices.py --write \\
+        --vendor index.json=https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/... \\
+        --vendor skus.json=https://cloudbilling.googleapis.com/v1/services/6F81-5844-456A/skus
 
 API prices: xlcpb/data/api_prices.csv is rebuilt from LiteLLM's price table for the models
 listed in tools/api_price_selection.toml (token, cache, batch and long-context prices, and the
@@ -109,13 +111,21 @@ def api_rows(litellm: Path, source: str, date: str | None = None) -> list[dict]:
     return parse_csv_text(kind, table_to_csv(kind, rows), "refreshed api_prices")
 
 
-def vendor_rows(paths: list[Path]) -> list[dict]:
-    """Price rows from vendor files, through xlcpb's importers."""
+def vendor_rows(paths: list) -> list[dict]:
+    """Price rows from vendor files, through xlcpb's importers.
+
+    Each item is a path, or ``PATH=URL``: the URL the rows cite (where the file was
+    published, at a version or date), with the importer's own description kept in notes.
+    """
     rows = []
-    for path in paths:
+    for item in paths:
+        path, _, url = str(item).partition("=")
+        path = Path(path)
         report = read_file(path, "auto", load_bundled(), {})
         for row in report.accepted.get("prices", []):
-            rows.append({**row, "source_kind": "vendor-price-file",
+            cited = {"source_url": url, "notes": f"{row.get('notes') or ''} "
+                     f"From {row['source_url']}.".strip()} if url else {}
+            rows.append({**row, **cited, "source_kind": "vendor-price-file",
                          "price_per_instance_hour": row["price_per_device_hour"]
                          * row["devices_per_instance"]})
         print(f"{path.name}: {len(report.accepted.get('prices', []))} price row(s), "
@@ -149,8 +159,9 @@ def main(argv=None) -> int:
     parser.add_argument("--litellm-url", default=LITELLM_URL,
                         help="the URL (with commit) the bundled rows cite for that file")
     parser.add_argument("--date", help="the file's date if it carries no last_updated")
-    parser.add_argument("--vendor", type=Path, action="append", default=[],
-                        help="a vendor price file xlcpb can import (repeat)")
+    parser.add_argument("--vendor", action="append", default=[], metavar="FILE[=URL]",
+                        help="a vendor price file xlcpb can import, and the URL its rows "
+                             "cite (repeat)")
     parser.add_argument("--write", action="store_true", help="write the bundled CSV files")
     parser.add_argument("--check", action="store_true",
                         help="exit 1 if the bundled API prices differ from the LiteLLM file")
