@@ -229,6 +229,11 @@ def test_bundled_api_prices_are_what_the_refresh_script_builds(shared):
     ("grok-4-fast-reasoning", "long_context_threshold_tokens", 128_000),
     ("grok-4-fast-reasoning", "long_context_output_price_per_mtok", 1.0),
     # tts-1 input_cost_per_character 1.5e-05 -> $15 per 1M characters
+    # gpt-5.5: input_cost_per_token_above_272k_tokens 1e-05; input_cost_per_token_batches 2.5e-06
+    ("gpt-5.5", "long_context_threshold_tokens", 272_000),
+    ("gpt-5.5", "long_context_input_price_per_mtok", 10.0),
+    ("gpt-5.5", "batch_input_price_per_mtok", 2.5),
+    ("claude-opus-5", "cache_write_price_per_mtok", 6.25),   # cache_creation 6.25e-06
     ("tts-1", "price_per_unit", 15.0),
     ("dall-e-3", "price_per_unit", 0.04),       # input_cost_per_image 0.04
     ("sora-2", "price_per_unit", 0.1),          # output_cost_per_video_per_second 0.1
