@@ -203,3 +203,18 @@ def test_excel_results_never_hold_nan_or_python_text():
     result = excel(udfs, "cpb_bytes_image", values, [[1e308]], None, None)
     assert result[1][0] == NUM_ERROR and result[2][0] == NUM_ERROR
     assert all(not (isinstance(v, float) and np.isnan(v)) for row in result for v in row)
+
+
+def test_price_info_tells_where_the_chosen_price_comes_from():
+    import datetime as dt
+
+    from xlcpb.data.sheet import load_bundled
+    row = load_bundled().price("H100 SXM")  # the row CPB_PRICE picks: the lowest on-demand
+    assert scalar(udfs, "cpb_price", "H100 SXM") == row["price_per_device_hour"]
+    assert scalar(udfs, "cpb_price_info", "H100 SXM", "effective_date") == row["effective_date"]
+    assert scalar(udfs, "cpb_price_info", "H100 SXM", "source_url") == row["source_url"]
+    observed = dt.date.fromisoformat(row["effective_date"])
+    assert scalar(udfs, "cpb_price_info", "H100 SXM", "age_days") == \
+        (dt.date.today() - observed).days
+    with pytest.raises(xlwings.XlwingsError, match="field = 'colour'"):
+        scalar(udfs, "cpb_price_info", "H100 SXM", "colour")

@@ -22,6 +22,7 @@ from ..errors import CPBError
 from ._toml import toml_reader
 from .csvfiles import parse_csv_text
 from .names import normalise, resolve
+from .quality import price_age_days
 from .schema import KINDS, check_references, schema
 from .store import HOME_ENV, SheetStore
 
@@ -143,6 +144,22 @@ class Sheet:
                            argument="hardware", value=hardware,
                            fix="Name the provider (or region) to pick one.", kind="na")
         return min(chosen, key=lambda row: row["price_per_device_hour"])
+
+    def price_info(self, hardware: str, field: str, provider: str | None = None,
+                   pricing_model: str = DEFAULT_PRICING_MODEL, region: str | None = None):
+        """One field of the row :meth:`price` picks: ``effective_date``, ``source_url``,
+        ``provider``, ``age_days`` (days since the price was observed) ... - so a price
+        shown in a budget can show where it comes from and how old it is."""
+        row = self.price(hardware, provider, pricing_model, region)
+        wanted = str(field).strip().lower()
+        if wanted == "age_days":
+            return price_age_days(row)
+        if wanted not in row or wanted == "origin":
+            raise CPBError(f"field = {field!r}: not a column of the price sheet.",
+                           argument="field", value=field,
+                           fix="Use age_days or one of "
+                               f"{', '.join(k for k in row if k != 'origin')}.", kind="value")
+        return "" if row[wanted] is None else row[wanted]
 
     def api_price(self, model: str) -> dict:
         """The API price row of a text model: input and output prices per 1M tokens."""
