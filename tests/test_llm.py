@@ -27,7 +27,7 @@ def test_catalog_names_resolve(name):
 
 
 def test_llama_name_ambiguity_is_an_error():
-    with pytest.raises(CPBError, match="fits .* model rows"):
+    with pytest.raises(CPBError, match="fits 2 model rows"):
         model("Llama 8B")
 
 

@@ -144,7 +144,7 @@ def test_empty_optional_takes_default_and_empty_required_is_an_error():
 def test_single_cell_errors_raise_with_the_message():
     with pytest.raises(xlwings.XlwingsError, match=r"#NUM! flops_per_s = 65.0: .*65e12"):
         excel(udfs, "cpb_tbyte", 7.5e8, 65, None)
-    with pytest.raises(xlwings.XlwingsError, match="#N/A hardware = 'A100' fits 4"):
+    with pytest.raises(xlwings.XlwingsError, match="#N/A hardware = 'A100' is not a full hardware name; it fits 4"):
         excel(udfs, "cpb_tbyte", 7.5e8, "A100", None)
     with pytest.raises(xlwings.XlwingsError, match="ranges of different shapes"):
         excel(udfs, "cpb_cost", [[1], [2], [3]], [[1], [2]], 1)

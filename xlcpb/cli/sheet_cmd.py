@@ -144,31 +144,55 @@ def _rows_from_flags(args, kind) -> list[dict]:
                        first_line=1, locale=args.locale)
 
 
+def _canonical_references(kind, rows: list[dict], sheet) -> list[str]:
+    """Hardware named as people write it ("h200") replaced by its id ("h200-sxm-141gb")."""
+    notes = []
+    for column in kind.columns:
+        if column.references != "hardware":
+            continue
+        for row in rows:
+            value = row.get(column.name)
+            if value and not any(value == hw["id"] for hw in sheet.tables["hardware"]):
+                hardware_id = sheet.hardware(value, argument=column.name)["id"]
+                notes.append(f"  {column.name} {value!r} is {hardware_id!r}")
+                row[column.name] = hardware_id
+    return notes
+
+
+def _key_label(kind, row: dict) -> str:
+    return " / ".join(str(row[k]) for k in kind.key if row.get(k) not in (None, ""))
+
+
 def run_add(args) -> int:
-    store, _ = _current(args)
+    store, sheet = _current(args)
     kind = schema()[args.kind]
     new_rows = _rows_from_flags(args, kind)
     if args.from_file:
-        new_rows += parse_csv_text(kind, read_text_bounded(args.from_file), str(args.from_file),
-                                   locale=args.locale)
+        new_rows += parse_csv_text(kind, read_text_bounded(args.from_file), str(args.from_file))
     if not new_rows:
         raise_usage(f"give the row as flags (--{kind.column_names[0].replace('_', '-')} ...) "
                     "or a file with --from")
-    tables = store.read()
-    by_key = {kind.key_of(row): row for row in tables[kind.name]}
-    bundled_keys = {kind.key_of(row) for row in load_bundled().tables[kind.name]}
-    report = []
-    for row in new_rows:
-        key = kind.key_of(row)
-        action = ("replaced your row" if key in by_key else
-                  "overrides the bundled row" if key in bundled_keys else "added")
-        by_key[key] = row
-        report.append(f"  {' / '.join(str(row[k]) for k in kind.key)}: {action}")
-    tables[kind.name] = list(by_key.values())
+    resolved = _canonical_references(kind, new_rows, sheet)
+    bundled = load_bundled().tables
+    bundled_keys = {kind.key_of(row) for row in bundled[kind.name]}
     message = args.message or f"add {len(new_rows)} {kind.name} row(s)"
-    version = store.write(tables, message, bundled=load_bundled().tables)
+    report = []
+
+    def change(tables):  # run under the sheet's lock, on its current version
+        report.clear()
+        by_key = {kind.key_of(row): row for row in tables[kind.name]}
+        for row in new_rows:
+            key = kind.key_of(row)
+            action = ("replaced your row" if key in by_key else
+                      "overrides the bundled row" if key in bundled_keys else "added")
+            by_key[key] = row
+            report.append(f"  {_key_label(kind, row)}: {action}")
+        tables[kind.name] = list(by_key.values())
+        return message
+
+    version = store.update(change, bundled=bundled)
     print(f"Saved version {version} of {store.root} ({message}):")
-    print("\n".join(report))
+    print("\n".join(resolved + report))
     return 0
 
 
@@ -239,7 +263,8 @@ def run_history(args) -> int:
 def run_restore(args) -> int:
     store = SheetStore(args.sheet)
     source = store.resolve(args.version)
-    version = store.restore(source, bundled=load_bundled().tables)
+    with store.locked():
+        version = store.restore(source, bundled=load_bundled().tables)
     print(f"Restored {source} as the new version {version}.")
     return 0
 

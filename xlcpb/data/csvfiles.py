@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from pathlib import Path
 
 from ..errors import CPBError
+from .atomic import fsync_directory, write_atomic  # noqa: F401 (the package's one writer)
 from .cellsafe import neutralise, restore
 from .schema import LIST_SEPARATOR, Kind, parse_table
 
@@ -66,33 +65,3 @@ def table_to_csv(kind: Kind, rows: list[dict]) -> str:
     for row in rows:
         writer.writerow([_cell(kind, name, row.get(name)) for name in kind.column_names])
     return buffer.getvalue()
-
-
-def fsync_directory(path: Path) -> None:
-    """Make a rename inside ``path`` durable (a no-op where directories cannot be opened)."""
-    try:
-        handle = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(handle)
-    except OSError:
-        pass
-    finally:
-        os.close(handle)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that a crash leaves either the old file or the new one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    fsync_directory(path.parent)

@@ -1,69 +1,117 @@
-"""Resolving names as people write them ("H100 SXM", "h100-sxm5-80gb", "NVIDIA H100 SXM").
+"""Resolving names as people write them: exactly, or not at all.
 
-A name matches a row when every token of the name is one of the row's tokens, where tokens
-come from its id, vendor, name and aliases, split at punctuation and at letter/digit
-boundaries ("h100-sxm5-80gb" -> h, 100, sxm, 5, 80, gb), case ignored. An exact match of the
-whole normalised name wins outright ("L4" is the L4, not also the L40S). Several matches are
-an error listing them; no match is an error listing the closest names. Never a silent pick.
+A name resolves to a row when, after normalisation, it **equals** one of the names the row
+answers to (its id, its name, its aliases; hardware also "<vendor> <name>"). Normalisation:
+
+* Unicode compatibility forms folded (NFKC: full-width ``Ｈ１００`` is ``H100``) and case
+  ignored (``casefold``);
+* spaces, hyphens and underscores ignored (``"H100 SXM"`` = ``"h100-sxm"`` = ``"H100_SXM"``);
+  every other character counts (``"3.1"`` is not ``"31"``);
+* a leading vendor prefix ignored when the caller names the vendors (``"NVIDIA H200"`` is
+  ``"H200"``; :meth:`xlcpb.data.sheet.Sheet.hardware` passes the sheet's vendors).
+
+Nothing else resolves: not a part of a name, not the closest name. Text that looks like a
+formula (starts with ``= + - @`` or their full-width forms) is never a name. A name that
+matches no row is an error listing the candidates - the rows whose names contain all of its
+words and numbers ("A100" fits the four A100s), else the closest names by spelling - and one
+that matches several rows is an error listing them. Never a silent pick.
+
+>>> rows = [{"id": "t4", "name": "T4", "aliases": ("Tesla T4",)},
+...         {"id": "l40s", "name": "L40S", "aliases": ()}]
+>>> names = lambda row: [row["id"], row["name"], *row["aliases"]]
+>>> resolve("tesla-t4", rows, "hardware", names, "hardware")["id"]
+'t4'
+>>> resolve("t", rows, "hardware", names, "hardware")
+Traceback (most recent call last):
+...
+xlcpb.errors.CPBError: hardware = 't' is not a full hardware name; it fits 1 hardware row: 'T4' (id t4). Name one of them exactly (its id always works).
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 
 from ..errors import CPBError
+from .cellsafe import looks_like_formula
 
+_IGNORED = re.compile(r"[\s\-_]+")
 _TOKEN = re.compile(r"[a-z]+|\d+(?:\.\d+)?")
+MAX_CANDIDATES = 5
 
 
 def normalise(text: str) -> str:
-    """Lower case, letters and digits only: ``"H100-SXM5 80GB"`` -> ``"h100sxm580gb"``."""
-    return re.sub(r"[^a-z0-9]", "", str(text).casefold())
+    """The form names are compared in: ``"NVIDIA  H100-SXM_5"`` -> ``"nvidiah100sxm5"``."""
+    return _IGNORED.sub("", unicodedata.normalize("NFKC", str(text)).casefold())
 
 
-def tokens(text: str) -> set[str]:
-    return set(_TOKEN.findall(str(text).casefold()))
+def _without_prefix(wanted: str, prefixes) -> set[str]:
+    """``wanted`` and ``wanted`` minus each vendor prefix it starts with."""
+    forms = {wanted}
+    for prefix in prefixes:
+        prefix = normalise(prefix)
+        if prefix and wanted.startswith(prefix) and len(wanted) > len(prefix):
+            forms.add(wanted[len(prefix):])
+    return forms
 
 
-def _similarity(wanted: str, name: str) -> float:
-    """How alike two normalised names are; a name's start counts as much as all of it."""
-    return max(difflib.SequenceMatcher(None, wanted, name).ratio(),
-               difflib.SequenceMatcher(None, wanted, name[:len(wanted)]).ratio())
+def _tokens(text: str) -> set[str]:
+    return set(_TOKEN.findall(unicodedata.normalize("NFKC", str(text)).casefold()))
 
 
-def _closest(wanted: str, rows: list[dict], names, limit: int = 5) -> list[str]:
-    scored = sorted(((max(_similarity(wanted, normalise(n)) for n in names(row)), names(row)[1])
-                     for row in rows), reverse=True)
-    return [name for score, name in scored if score >= 0.5][:limit]
+def _label(row: dict, names) -> str:
+    listed = names(row)
+    return f"{listed[1]!r} (id {listed[0]})" if len(listed) > 1 else repr(listed[0])
 
 
-def resolve(query, rows: list[dict], label: str, names: callable, argument: str) -> dict:
-    """The one row of ``rows`` that ``query`` names.
+def closest(wanted: str, rows: list[dict], names, limit: int = MAX_CANDIDATES) -> list[str]:
+    """Labels of the rows whose names are most like ``wanted`` (best first, never empty)."""
+    wanted = normalise(wanted)
 
-    ``names(row)`` lists the strings a row answers to (id, name, aliases...).
+    def score(row):
+        return max(max(difflib.SequenceMatcher(None, wanted, name).ratio(),
+                       difflib.SequenceMatcher(None, wanted, name[:len(wanted)]).ratio())
+                   for name in map(normalise, names(row)))
+
+    scored = sorted(rows, key=score, reverse=True)
+    return [_label(row, names) for row in scored[:limit]]
+
+
+def resolve(query, rows: list[dict], label: str, names: callable, argument: str,
+            prefixes=()) -> dict:
+    """The one row of ``rows`` that ``query`` names exactly (see the module docstring).
+
+    ``names(row)`` lists the strings a row answers to (id first, then its display name);
+    ``prefixes`` are vendor names a query may start with.
     """
     if not isinstance(query, str) or not query.strip():
         raise CPBError(f"{argument} = {query!r}: expected a {label} name.", argument=argument,
                        value=query, fix=f"Give a {label} name, such as "
                                         f"{names(rows[0])[0]!r}." if rows else "", kind="value")
-    wanted = normalise(query)
-    exact = [row for row in rows if any(normalise(n) == wanted for n in names(row))]
-    if len(exact) == 1:
-        return exact[0]
-    query_tokens = tokens(query)
-    matches = exact or [row for row in rows
-                        if query_tokens <= set().union(*(tokens(n) for n in names(row)))]
+    candidates = ", ".join(closest(query, rows, names)) if rows else ""
+    if looks_like_formula(query):
+        raise CPBError(f"{argument} = {query!r}: looks like a formula, not a {label} name.",
+                       argument=argument, value=query,
+                       fix=f"Give a {label} name, such as {candidates}.", kind="value")
+    forms = _without_prefix(normalise(query), prefixes)
+    matches = [row for row in rows if forms & {normalise(n) for n in names(row)}]
     if len(matches) == 1:
         return matches[0]
     if matches:
-        listed = "; ".join(f"{names(row)[1]!r} (id {names(row)[0]})" for row in matches)
-        raise CPBError(f"{argument} = {query!r} fits {len(matches)} {label} rows: {listed}.",
+        listed = "; ".join(_label(row, names) for row in matches)
+        raise CPBError(f"{argument} = {query!r} names {len(matches)} {label} rows: {listed}.",
                        argument=argument, value=query,
-                       fix="Name one of them exactly (its id always works).", kind="na")
-    suggestions = _closest(wanted, rows, names)
+                       fix="Name one of them by its id.", kind="na")
+    wanted = _tokens(query)
+    partial = [row for row in rows
+               if wanted and wanted <= set().union(*(_tokens(n) for n in names(row)))]
+    if partial:
+        listed = ", ".join(_label(row, names) for row in partial[:2 * MAX_CANDIDATES])
+        raise CPBError(f"{argument} = {query!r} is not a full {label} name; it fits "
+                       f"{len(partial)} {label} row{'s' * (len(partial) != 1)}: {listed}.", argument=argument,
+                       value=query, fix="Name one of them exactly (its id always works).",
+                       kind="na")
     raise CPBError(f"{argument} = {query!r}: no {label} of that name.", argument=argument,
-                   value=query,
-                   fix=(f"Closest: {', '.join(repr(s) for s in suggestions)}."
-                        if suggestions else f"See 'xlcpb sheet list' for every {label}."),
-                   kind="na")
+                   value=query, fix=f"Closest: {candidates}." if candidates else
+                   f"See 'xlcpb sheet list' for every {label}.", kind="na")

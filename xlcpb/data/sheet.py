@@ -56,6 +56,11 @@ def _api_names(row: dict) -> list[str]:
             f"{row['provider']}/{row['model']}"]
 
 
+def _vendors(rows: list[dict], column: str) -> list[str]:
+    """The vendor names a query may start with ("NVIDIA H200" is the H200)."""
+    return sorted({row[column] for row in rows if row.get(column)}, key=len, reverse=True)
+
+
 @dataclass(frozen=True)
 class Sheet:
     """Hardware, prices and API prices; user rows override bundled rows with the same key."""
@@ -72,7 +77,9 @@ class Sheet:
     # -- hardware ------------------------------------------------------------------------
     def hardware(self, name: str, argument: str = "hardware") -> dict:
         """The hardware row ``name`` denotes (id, name or alias, as people write it)."""
-        return resolve(name, self.tables["hardware"], "hardware", _hardware_names, argument)
+        rows = self.tables["hardware"]
+        return resolve(name, rows, "hardware", _hardware_names, argument,
+                       prefixes=_vendors(rows, "vendor"))
 
     def field(self, name: str, field_name: str) -> object:
         """One field of a hardware row: a column name, or a precision for its FLOP/s."""
@@ -163,7 +170,9 @@ class Sheet:
 
     def api_price(self, model: str) -> dict:
         """The API price row of a text model: input and output prices per 1M tokens."""
-        row = resolve(model, self.tables["api_prices"], "API model", _api_names, "model")
+        rows = self.tables["api_prices"]
+        row = resolve(model, rows, "API model", _api_names, "model",
+                      prefixes=_vendors(rows, "provider"))
         if row.get("input_price_per_mtok") is None or row.get("output_price_per_mtok") is None:
             sold = (f"sold per {row['unit']}" if row.get("unit")
                     else "has no input and output price per token")
