@@ -151,7 +151,11 @@ def test_openrouter_string_prices_and_variable_pricing(pricelists):
     assert first["input_price_per_mtok"] == pytest.approx(0.14)
     assert first["output_price_per_mtok"] == pytest.approx(0.28)
     assert report.skipped["variable price (-1: set by the routed provider)"] == 5
-    assert len(prices) == 331
+    # 336 models: 5 variable, 17 free ($0/$0: 14 ':free' variants and 3 others) - a $0 price
+    # would make every budget with them look free
+    assert report.skipped["free variant ($0, rate-limited): not a price to budget with"] == 17
+    assert not any(model.endswith(":free") for model in prices)
+    assert len(prices) == 336 - 5 - 17
 
 
 def test_epoch_hardware_new_rows_and_known_chips_as_conflicts(pricelists):
@@ -161,6 +165,9 @@ def test_epoch_hardware_new_rows_and_known_chips_as_conflicts(pricelists):
     assert (ironwood["memory_bytes"], ironwood["memory_bandwidth_bytes_per_s"]) == \
         (192e9, 7.37e12)
     assert "Amazon Trainium3" not in hardware  # no memory figures
+    # names that only resemble a sheet row are other chips, imported under their own id
+    assert hardware["NVIDIA A40 PCIe"]["id"] == "nvidia-a40-pcie"
+    assert hardware["NVIDIA L40"]["memory_bytes"] == 48e9
     assert any(c["existing"] == "h100-sxm5-80gb" for c in report.conflicts)
     assert report.rows_read == 170
 

@@ -12,6 +12,16 @@ from .progress import ProgressBar
 from .commands import help_of
 
 MAX_ROWS_SHOWN = 40
+# Each kind's accepted rows as a table: the columns that say what was imported.
+SHOWN = {
+    "prices": (["hardware_id", "provider", "region", "instance_type", "pricing_model",
+                "purchase_option", "price_per_device_hour", "currency"],
+               "prices (per device-hour)"),
+    "api_prices": (["provider", "model", "input_price_per_mtok", "output_price_per_mtok",
+                    "currency"], "API prices (per 1M tokens)"),
+    "hardware": (["id", "vendor", "name", "memory_bytes", "memory_bandwidth_bytes_per_s",
+                  "fp16_flops_per_s"], "hardware"),
+}
 
 
 def register(subparsers) -> None:
@@ -87,16 +97,14 @@ def _print(report, args, new_version) -> None:
     print(f"{report.source} ({FORMATS[report.format]}): {report.rows_read:,} rows read, "
           f"{report.accepted_count:,} accepted, {sum(report.skipped.values()):,} skipped; "
           f"{outcome}.")
-    prices = [row for row in accepted if row["kind"] != "spend"]
-    if prices:
-        print()
-        emit("table", prices[:MAX_ROWS_SHOWN], ["kind", "hardware_id", "provider", "model",
-                                                "region", "instance_type", "pricing_model",
-                                                "price", "currency"],
-             title="Accepted (prices per device-hour or per 1M output tokens, full precision "
-                   "in --report json)")
-        if len(prices) > MAX_ROWS_SHOWN:
-            print(f"... and {len(prices) - MAX_ROWS_SHOWN:,} more")
+    for kind, (columns, title) in SHOWN.items():
+        rows = report.accepted.get(kind, [])
+        if rows:
+            print()
+            emit("table", rows[:MAX_ROWS_SHOWN], columns,
+                 title=f"Accepted {title} (full precision in --report json)")
+            if len(rows) > MAX_ROWS_SHOWN:
+                print(f"... and {len(rows) - MAX_ROWS_SHOWN:,} more")
     spend = sum(1 for row in accepted if row["kind"] == "spend")
     if spend:
         print(f"\n{spend:,} cost rows kept as actual spend (for budget vs actual).")
@@ -113,7 +121,7 @@ def _print(report, args, new_version) -> None:
              ["count", "conversion"], title="Unit conversions")
     if report.conflicts:
         print()
-        emit("table", report.conflicts, ["kind", "row", "resolution", "old", "new"],
+        emit("table", report.conflicts, ["kind", "row", "resolution", "column", "old", "new"],
              title="Conflicts with rows you already have")
     for note in report.notes:
         print(f"\nNote: {note}")

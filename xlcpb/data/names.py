@@ -78,6 +78,14 @@ def closest(wanted: str, rows: list[dict], names, limit: int = MAX_CANDIDATES) -
     return [_label(row, names) for row in scored[:limit]]
 
 
+def exact_matches(query: str, rows: list[dict], names, prefixes=()) -> list[dict]:
+    """Every row ``query`` names exactly (after normalisation); formula-looking text none."""
+    if not isinstance(query, str) or not query.strip() or looks_like_formula(query):
+        return []
+    forms = _without_prefix(normalise(query), prefixes)
+    return [row for row in rows if forms & {normalise(n) for n in names(row)}]
+
+
 def resolve(query, rows: list[dict], label: str, names: callable, argument: str,
             prefixes=()) -> dict:
     """The one row of ``rows`` that ``query`` names exactly (see the module docstring).
@@ -94,8 +102,7 @@ def resolve(query, rows: list[dict], label: str, names: callable, argument: str,
         raise CPBError(f"{argument} = {query!r}: looks like a formula, not a {label} name.",
                        argument=argument, value=query,
                        fix=f"Give a {label} name, such as {candidates}.", kind="value")
-    forms = _without_prefix(normalise(query), prefixes)
-    matches = [row for row in rows if forms & {normalise(n) for n in names(row)}]
+    matches = exact_matches(query, rows, names, prefixes)
     if len(matches) == 1:
         return matches[0]
     if matches:

@@ -149,7 +149,10 @@ def parse_table(kind: Kind, header: list[str], rows: list[list[str]], source: st
                     # a typed number (an XLSX cell): no text reading, so no locale question
                     text = text if column.type not in ("text", "list", "date") else f"{text:g}"
                     if not isinstance(text, str):
-                        row[name] = _parse_cell(column, text, locale)
+                        try:
+                            row[name] = _parse_cell(column, text, locale)
+                        except ValueError as error:
+                            problems.append(f"line {line}, column {name}: {text!r} {error}")
                         continue
                 text = text.strip()
                 if text == "":

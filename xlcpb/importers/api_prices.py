@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 from ..engine.units import per_million_tokens
 from .report import ImportReport
-from .text import read_text
+from .text import read_json
 
 TEXT_MODES = {"chat", "completion", "responses"}
 
@@ -24,8 +23,7 @@ def _row(provider, model, input_price, output_price, cached, date, source):
 
 def import_litellm(path: Path, report: ImportReport, progress=None, encoding=None,
                    effective_date=None) -> None:
-    text, _ = read_text(path, encoding)
-    table = json.loads(text)
+    table = read_json(path, encoding)
     updated = table.get("last_updated") if isinstance(table.get("last_updated"), str) else None
     date = effective_date or (updated[:10] if updated else None)
     if date is None:
@@ -55,8 +53,7 @@ def import_litellm(path: Path, report: ImportReport, progress=None, encoding=Non
 
 def import_openrouter(path: Path, report: ImportReport, progress=None, encoding=None,
                       effective_date=None) -> None:
-    text, _ = read_text(path, encoding)
-    models = json.loads(text).get("data", [])
+    models = read_json(path, encoding).get("data", [])
     date = effective_date or dt.date.today().isoformat()
     if not effective_date:
         report.notes.append("OpenRouter's file carries no date: effective date set to today "
@@ -72,6 +69,10 @@ def import_openrouter(path: Path, report: ImportReport, progress=None, encoding=
             continue
         if prompt < 0 or completion < 0:
             report.skip("variable price (-1: set by the routed provider)", entry.get("id", ""))
+            continue
+        if str(entry.get("id", "")).endswith(":free") or prompt == completion == 0:
+            report.skip("free variant ($0, rate-limited): not a price to budget with",
+                        entry.get("id", ""))
             continue
         cached = pricing.get("input_cache_read")
         report.converted("per token -> per 1M tokens")

@@ -14,8 +14,6 @@ rest of the file costs one regular-expression scan.
 
 from __future__ import annotations
 
-import csv
-import json
 import re
 from pathlib import Path
 
@@ -23,7 +21,7 @@ from ..engine.units import HOURS_PER_YEAR, amortised_hourly, per_device
 from ..errors import CPBError
 from .instances import accelerator_or_skip
 from .report import ImportReport
-from .text import check_size, read_text
+from .text import bounded_lines, check_size, csv_records, read_json, read_text
 
 METADATA_LINES = 5
 ACCELERATOR_LINE = re.compile(r'"(?:p\d[a-z0-9-]*|g\d[a-z0-9]*|dl\d[a-z0-9]*|trn\d[a-z0-9]*|'
@@ -37,7 +35,7 @@ PROGRESS_EVERY_BYTES = 8 * 1024 * 1024
 def _metadata(lines: list[str]) -> dict:
     meta = {}
     for line in lines:
-        cells = next(csv.reader([line]))
+        cells = next(csv_records(line, "the metadata"), [])
         if len(cells) >= 2:
             meta[cells[0].strip()] = cells[1].strip()
     return meta
@@ -80,8 +78,9 @@ def import_bulk_csv(path: Path, report: ImportReport, progress=None) -> None:
     """The EC2 offer CSV (``.../AmazonEC2/<version>/index.csv``), streamed."""
     size = check_size(path)
     with open(path, encoding="utf-8-sig", newline="") as stream:
-        meta = _metadata([stream.readline() for _ in range(METADATA_LINES)])
-        header = next(csv.reader([stream.readline()]))
+        lines = bounded_lines(stream, str(path))
+        meta = _metadata([next(lines, "") for _ in range(METADATA_LINES)])
+        header = next(csv_records(next(lines, ""), str(path)), [])
         column = {name: index for index, name in enumerate(header)}
         missing = [name for name in ("Instance Type", "TermType", "PricePerUnit", "Unit")
                    if name not in column]
@@ -91,7 +90,7 @@ def import_bulk_csv(path: Path, report: ImportReport, progress=None) -> None:
         source = f"AWS Price List {meta.get('OfferCode', '')} {meta.get('Version', '')}"
         reserved = {}
         done, reported = 0, 0
-        for line in stream:
+        for number, line in enumerate(lines, start=METADATA_LINES + 2):
             done += len(line)
             if progress and done - reported >= PROGRESS_EVERY_BYTES:
                 progress(done, size)
@@ -100,7 +99,7 @@ def import_bulk_csv(path: Path, report: ImportReport, progress=None) -> None:
             if not ACCELERATOR_LINE.search(line):
                 report.skip("not an accelerator instance family (p, g, dl, trn, inf)")
                 continue
-            row = next(csv.reader([line]))
+            row = next(csv_records(line, f"{path}: line {number}"), [])
             if len(row) != len(header):
                 report.skip("malformed line (wrong number of cells)", line[:60])
                 continue
@@ -185,7 +184,7 @@ def import_savings_plan_csv(path: Path, report: ImportReport, progress=None) -> 
     text, _ = read_text(path)
     lines = text.splitlines()
     meta = _metadata(lines[:METADATA_LINES])
-    rows = csv.DictReader(lines[METADATA_LINES:])
+    rows = csv_records("\n".join(lines[METADATA_LINES:]), str(path), dicts=True)
     source = f"AWS Price List {meta.get('OfferCode', '')} {meta.get('Version', '')}"
     for row in rows:
         report.rows_read += 1
@@ -216,8 +215,7 @@ def import_savings_plan_csv(path: Path, report: ImportReport, progress=None) -> 
 
 def import_offer_json(path: Path, report: ImportReport, progress=None) -> None:
     """The EC2 offer JSON (products + terms)."""
-    text, _ = read_text(path)
-    offer = json.loads(text)
+    offer = read_json(path)
     source = f"AWS Price List {offer.get('offerCode', '')} {offer.get('version', '')}"
     products = offer.get("products", {})
     for term_type, by_sku in offer.get("terms", {}).items():

@@ -10,16 +10,13 @@ its reason.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 from pathlib import Path
 
 from ..engine.units import HOURS_PER_YEAR, per_device, per_hour, per_million_tokens
 from .instances import accelerator_or_skip
 from .report import ImportReport
-from .text import read_text
+from .text import csv_records, read_json, read_text
 
 _NUMBER = re.compile(r"^\s*(?P<count>\d+(?:\.\d+)?)(?P<scale>[KkMm](?![a-z]))?\s*")
 _HOUR_WORDS = {"hour", "hours", "hr", "hrs", "小时", "時間", "stunde", "stunden", "heure",
@@ -143,13 +140,12 @@ def _vm(item, report, source) -> None:
 
 def import_csv(path: Path, report: ImportReport, progress=None, encoding=None) -> None:
     text, _ = read_text(path, encoding)
-    import_items(csv.DictReader(io.StringIO(text, newline="")), report,
+    import_items(csv_records(text, str(path), dicts=True), report,
                  f"Azure Retail Prices ({path.name})")
 
 
 def import_json(path: Path, report: ImportReport, progress=None, encoding=None) -> None:
-    text, _ = read_text(path, encoding)
-    page = json.loads(text)
+    page = read_json(path, encoding)
     pages = page if isinstance(page, list) else [page]
     for one in pages:
         import_items(one.get("Items", []), report, f"Azure Retail Prices API ({path.name})")

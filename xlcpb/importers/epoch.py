@@ -1,22 +1,20 @@
 """Epoch AI's "Data on Machine Learning Hardware" CSV into hardware rows.
 
-SI units already (FLOP/s, bytes, byte/s, W). A chip already in the sheet under another name
-is a conflict, reported and not imported (two rows for one chip would make names such as
-"H100 SXM" ambiguous). Rows without memory or bandwidth - which every estimate needs - are
-skipped.
+SI units already (FLOP/s, bytes, byte/s, W). A chip whose Epoch name is exactly a name of a
+sheet row (:mod:`xlcpb.data.names`: "NVIDIA Tesla T4" is the T4) is a conflict, reported and
+not imported. A name that only resembles one is another chip ("A40 PCIe" is not the A100
+40GB, "L40" not the L40S) and is imported under its own id. Rows without memory or bandwidth
+- which every estimate needs - are skipped.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from pathlib import Path
 
 from ..data.sheet import Sheet
-from ..errors import CPBError
 from .report import ImportReport
-from .text import parse_number, read_text
+from .text import csv_records, parse_number, read_text
 
 COLUMNS = {"fp32_flops_per_s": "FP32 (single precision) performance (FLOP/s)",
            "tf32_flops_per_s": "TF32 (TensorFloat-32) performance (FLOP/s)",
@@ -37,16 +35,17 @@ def slug(name: str) -> str:
 def import_epoch(path: Path, report: ImportReport, sheet: Sheet, progress=None,
                  encoding=None) -> None:
     text, _ = read_text(path, encoding)
-    for row in csv.DictReader(io.StringIO(text, newline="")):
+    for row in csv_records(text, str(path), dicts=True):
         report.rows_read += 1
         name = (row.get("Hardware name") or "").strip()
-        try:
-            existing = sheet.hardware(name)
-        except CPBError as error:
-            if "fits" in str(error):
-                report.skip("name fits several rows already in the sheet", name)
-                continue
-            existing = None
+        matches = sheet.hardware_matches(name)
+        if len(matches) > 1:
+            report.skip("name is a name of several rows already in the sheet", name)
+            continue
+        existing = matches[0] if matches else None
+        if existing is None and any(row["id"] == slug(name) for row in sheet.tables["hardware"]):
+            report.skip("its id is already used by another sheet row", name)
+            continue
         if existing is not None:
             report.skip(f"already in the sheet (as {existing['id']}): not duplicated", name)
             report.conflicts.append({"kind": "hardware", "row": name, "existing": existing["id"],

@@ -8,15 +8,13 @@ empty values.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from pathlib import Path
 
 from ..engine.units import per_device
 from .instances import accelerator
 from .report import ImportReport
-from .text import parse_number, read_text
+from .text import csv_records, parse_number, read_text
 
 REQUIRED = ("BilledCost", "BillingCurrency", "BillingPeriodStart", "ChargePeriodStart",
             "ProviderName")
@@ -33,7 +31,7 @@ def _value(row, name):
 
 def import_focus(path: Path, report: ImportReport, progress=None, encoding=None) -> None:
     text, _ = read_text(path, encoding)
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = csv_records(text, str(path), dicts=True)
     for number, row in enumerate(reader, start=2):
         report.rows_read += 1
         cost = parse_number(_value(row, "BilledCost") or "")

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 from ..engine.units import units_and_nanos
 from .instances import accelerator_or_skip
 from .report import ImportReport
-from .text import read_text
+from .text import read_json
 
 USAGE_TYPES = {"OnDemand": "on-demand", "Preemptible": "spot", "Commit1Yr": "committed-1y",
                "Commit3Yr": "committed-3y"}
 
 
 def import_skus(path: Path, report: ImportReport, progress=None, encoding=None) -> None:
-    text, _ = read_text(path, encoding)
-    catalog = json.loads(text)
+    catalog = read_json(path, encoding)
     for sku in catalog.get("skus", []):
         report.rows_read += 1
         _sku(sku, report, f"Google Cloud Billing Catalog ({path.name})")

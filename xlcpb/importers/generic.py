@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import re
 from pathlib import Path
 
@@ -34,7 +33,7 @@ from ..errors import CPBError
 from .report import ImportReport
 from ..data.number_text import check_locale
 from ..data.number_text import parse_number as read_number
-from .text import check_size, decode, header_vocabulary, parse_number
+from .text import check_size, csv_records, decode, header_vocabulary, parse_number
 from ..data.xlsx import read_xlsx
 
 CURRENCY_SIGNS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR"}
@@ -68,7 +67,7 @@ def read_table(path: Path, encoding=None, sheet_name=None) -> list[list]:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
-    return [row for row in csv.reader(io.StringIO(text, newline=""), dialect)
+    return [row for row in csv_records(text, str(path), dialect=dialect)
             if any(str(cell).strip() for cell in row)]
 
 

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import csv
-import io
-import json
+import math
+import unicodedata
+import zipfile
 from pathlib import Path
 
-from ..data.csvfiles import parse_csv_text, table_to_csv
-from ..data.schema import KINDS, USER_ONLY_KINDS, schema
+from ..data.schema import KINDS, LIST_SEPARATOR, USER_ONLY_KINDS, parse_table, schema
 from ..data.sheet import Sheet, load_bundled
 from ..data.store import SheetStore
 from ..engine.units import convert_currency
 from ..errors import CPBError
 from . import api_prices, aws, azure, epoch, focus, gcp, generic
 from .report import ImportReport
-from .text import read_text
+from .text import csv_records, parse_json, read_text
 
 FORMATS = {
     "aws-csv": "AWS Price List bulk CSV (EC2 offer index.csv)",
@@ -42,12 +42,12 @@ def detect(path: Path) -> str:
     stripped = head.lstrip()
     if stripped.startswith(("{", "[")):
         text, _ = read_text(path)
-        return _detect_json(json.loads(text), path)
+        return _detect_json(parse_json(text, str(path)), path)
     first = head.splitlines()[0] if head else ""
     if first.replace('"', "").startswith("FormatVersion"):
         return "aws-savings-plan" if "AmazonComputeSavingsPlan" in head or \
             "SavingsPlan" in head.split("\n", 5)[-1][:200] else "aws-csv"
-    header = {cell.strip() for cell in next(csv.reader(io.StringIO(first)), [])}
+    header = {cell.strip() for cell in next(csv_records(first, str(path)), [])}
     if {"retailPrice", "armSkuName"} <= header:
         return "azure-csv"
     if {"BilledCost", "ChargePeriodStart"} <= header:
@@ -85,10 +85,37 @@ def read_file(path: Path, fmt: str, sheet: Sheet, options: dict, progress=None) 
     if not path.is_file():
         raise CPBError(f"{path}: no such file.", argument="file", value=str(path),
                        fix="Check the path.")
-    fmt = detect(path) if fmt == "auto" else fmt
-    if fmt not in FORMATS:
+    if fmt != "auto" and fmt not in FORMATS:
         raise CPBError(f"format = {fmt!r}: unknown.", argument="format", value=fmt,
                        fix=f"Use auto or one of {', '.join(FORMATS)}.")
+    try:
+        fmt = detect(path) if fmt == "auto" else fmt
+        report = _read(path, fmt, sheet, options, progress)
+    except CPBError:
+        raise
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError,
+            OverflowError, UnicodeError, csv.Error, zipfile.BadZipFile, EOFError) as error:
+        what = FORMATS.get(fmt, "price list")
+        raise CPBError(f"{path}: not a valid {what} ({_named(error)}).", argument="file",
+                       value=str(path), fix="Check the file, or name its --format.") from None
+    _convert_currency(report, options.get("to_currency"), options.get("rates"))
+    _scrub_controls(report)
+    _validate_each(report)
+    _collapse_repeats(report)
+    return report
+
+
+def _named(error: BaseException) -> str:
+    """An exception in words: what kind of failure, then Python's message (first line)."""
+    kinds = {RecursionError: "nested too deeply", OverflowError: "a number too large",
+             UnicodeError: "an encoding error", csv.Error: "malformed CSV"}
+    kind = next((text for cls, text in kinds.items() if isinstance(error, cls)),
+                type(error).__name__)
+    message = str(error).splitlines()[0][:200] if str(error) else ""
+    return f"{kind}: {message}" if message else kind
+
+
+def _read(path: Path, fmt: str, sheet: Sheet, options: dict, progress) -> ImportReport:
     report = ImportReport(source=str(path), format=fmt)
     encoding = options.get("encoding")
     date = options.get("effective_date")
@@ -111,18 +138,34 @@ def read_file(path: Path, fmt: str, sheet: Sheet, options: dict, progress=None) 
             sheet_name=options.get("sheet_name"), currency=options.get("currency"),
             skip_invalid=options.get("skip_invalid", False), effective_date=date),
     }
-    try:
-        readers[fmt]()
-    except (ValueError, KeyError, TypeError) as error:
-        if isinstance(error, CPBError):
-            raise
-        raise CPBError(f"{path}: not a valid {FORMATS[fmt]} ({type(error).__name__}: {error}).",
-                       argument="file", value=str(path),
-                       fix="Check the file, or name its --format.") from None
-    _convert_currency(report, options.get("to_currency"), options.get("rates"))
-    _validate_each(report)
-    _collapse_repeats(report)
+    readers[fmt]()
     return report
+
+
+def _is_control(char: str) -> bool:
+    return char not in "\t\n\r" and unicodedata.category(char) == "Cc"
+
+
+def _scrub_controls(report: ImportReport) -> None:
+    """Remove control characters (NUL, BEL, ESC, C1...) from every text cell before anything
+    is stored, with a count in the report: they are invisible, break spreadsheets that read
+    the sheet, and never belong in a price list."""
+    removed, cells = 0, 0
+    for rows in report.accepted.values():
+        for row in rows:
+            for column, value in row.items():
+                texts = value if isinstance(value, tuple) else (value,)
+                if not any(isinstance(t, str) and any(map(_is_control, t)) for t in texts):
+                    continue
+                cleaned = tuple("".join(c for c in t if not _is_control(c))
+                                if isinstance(t, str) else t for t in texts)
+                removed += sum(len(a) - len(b) for a, b in zip(texts, cleaned)
+                               if isinstance(a, str))
+                cells += 1
+                row[column] = cleaned if isinstance(value, tuple) else cleaned[0]
+    if removed:
+        report.notes.append(f"{removed:,} control character(s) (NUL, escape codes...) removed "
+                            f"from {cells:,} cell(s) before storing")
 
 
 def _collapse_repeats(report: ImportReport) -> None:
@@ -134,11 +177,12 @@ def _collapse_repeats(report: ImportReport) -> None:
         for row, detail in zip(rows, report.details[kind]):
             key = spec.key_of(row)
             if key in kept:
-                if _substance(kept[key][0]) != _substance(row):
+                difference = _difference(kept[key][0], row)
+                if difference:
                     report.conflicts.append({"kind": kind, "row": _label(key),
                                              "resolution": "the file gives two different "
                                                            "prices; kept the first",
-                                             "old": _money(kept[key][0]), "new": _money(row)})
+                                             **difference})
                     continue
                 repeats += 1
                 if (row.get("effective_date") or "") > (kept[key][0].get("effective_date") or ""):
@@ -182,7 +226,7 @@ def _validate_each(report: ImportReport) -> None:
         kept, details = [], []
         for row, detail in zip(rows, report.details[kind]):
             try:
-                parse_csv_text(spec, table_to_csv(spec, [row]), "row")
+                parse_table(spec, spec.column_names, [_cells(spec, row)], "row", locale="C")
             except CPBError as error:
                 problem = str(error).split("\n")[1].strip() if "\n" in str(error) else str(error)
                 report.skip(f"fails the sheet's checks: {problem.split(': ', 1)[-1]}", detail)
@@ -192,11 +236,38 @@ def _validate_each(report: ImportReport) -> None:
         report.accepted[kind], report.details[kind] = kept, details
 
 
+def _cells(kind, row: dict) -> list:
+    """A typed row as the cells :func:`parse_table` checks (numbers stay numbers)."""
+    cells = []
+    for name in kind.column_names:
+        value = row.get(name)
+        cells.append("" if value is None else LIST_SEPARATOR.join(value)
+                     if isinstance(value, tuple) else value)
+    return cells
+
+
 def apply(report: ImportReport, store: SheetStore, dry_run: bool,
           keep_existing: bool = False) -> str | None:
-    """Merge the report's rows into the user's sheet as one new version (unless dry run)."""
+    """Merge the report's rows into the user's sheet as one new version (unless dry run).
+
+    The merge runs under the sheet's lock on its current version (:meth:`SheetStore.update`),
+    so an import never undoes a change saved meanwhile.
+    """
     bundled = load_bundled()
-    tables = store.read()
+    conflicts_in_file = list(report.conflicts)
+
+    def change(tables):
+        report.conflicts[:] = conflicts_in_file
+        _merge(report, tables, bundled, keep_existing)
+        if dry_run or not report.accepted_count:
+            return None
+        return (f"import {Path(report.source).name} ({report.format}, "
+                f"{report.accepted_count} rows)")
+
+    return store.update(change, bundled=bundled.tables)
+
+
+def _merge(report: ImportReport, tables: dict, bundled: Sheet, keep_existing: bool) -> None:
     for kind, rows in report.accepted.items():
         spec = schema()[kind]
         mine = {spec.key_of(row): row for row in tables.get(kind, [])}
@@ -205,22 +276,18 @@ def apply(report: ImportReport, store: SheetStore, dry_run: bool,
         for row in rows:
             key = spec.key_of(row)
             old = mine.get(key) or theirs.get(key)
-            if old is not None and _substance(old) != _substance(row):
+            difference = _difference(old, row) if old is not None else None
+            if difference:
                 where = "your sheet" if key in mine else "the bundled sheet"
                 if keep_existing and key in mine:
                     report.conflicts.append({"kind": kind, "row": _label(key),
                                              "resolution": f"kept {where}'s row (--keep-existing)",
-                                             "old": _money(old), "new": _money(row)})
+                                             **difference})
                     continue
                 report.conflicts.append({"kind": kind, "row": _label(key),
-                                         "resolution": f"replaces {where}'s row",
-                                         "old": _money(old), "new": _money(row)})
+                                         "resolution": f"replaces {where}'s row", **difference})
             mine[key] = row
         tables[kind] = list(mine.values())
-    if dry_run or not report.accepted_count:
-        return None
-    message = f"import {Path(report.source).name} ({report.format}, {report.accepted_count} rows)"
-    return store.write(tables, message, bundled=bundled.tables)
 
 
 # What makes two rows of the same key really different (not just a newer date or a note).
@@ -229,20 +296,24 @@ _SUBSTANCE = ("price_per_device_hour", "devices_per_instance", "currency",
               "billed_cost", "memory_bytes", "memory_bandwidth_bytes_per_s")
 
 
-def _substance(row: dict) -> tuple:
-    return tuple(row.get(column) for column in _SUBSTANCE)
+def _same(old, new) -> bool:
+    """Equal, or the same number up to float rounding (1.6 vs 1.5999999999999999)."""
+    if isinstance(old, float) and isinstance(new, (int, float)) or \
+            isinstance(new, float) and isinstance(old, (int, float)):
+        return math.isclose(old, new, rel_tol=1e-9, abs_tol=0.0)
+    return old == new
+
+
+def _difference(old: dict, new: dict) -> dict | None:
+    """The first column of substance in which two rows really differ, with both values."""
+    for column in _SUBSTANCE:
+        if not _same(old.get(column), new.get(column)):
+            return {"column": column, "old": old.get(column), "new": new.get(column)}
+    return None
 
 
 def _label(key: tuple) -> str:
     return " / ".join(part for part in key if part)
-
-
-def _money(row: dict):
-    for column in ("price_per_device_hour", "output_price_per_mtok", "billed_cost",
-                   "memory_bandwidth_bytes_per_s"):
-        if column in row:
-            return row[column]
-    return None
 
 
 def read_rates(path: Path | None) -> dict | None:
@@ -251,7 +322,7 @@ def read_rates(path: Path | None) -> dict | None:
         return None
     text, _ = read_text(path)
     rates = {}
-    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+    for number, row in enumerate(csv_records(text, str(path)), start=1):
         if len(row) < 2 or not row[0].strip():
             continue
         if number == 1 and row[1].strip().lower() == "rate":
