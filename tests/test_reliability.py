@@ -177,3 +177,200 @@ def test_hardware_id_given_by_name_is_stored_as_the_id(tmp_path, capsys):
     assert "hardware_id 'h200' is 'h200-sxm-141gb'" in out and "None" not in out
     rows = SheetStore(tmp_path).read()["prices"]
     assert [row["hardware_id"] for row in rows] == ["h200-sxm-141gb"]
+
+
+# -- 3 and 4. every input path ends in one line or a result; resources bounded ---------------
+
+def _sheet_fingerprint(home: Path) -> tuple:
+    store = SheetStore(home)
+    return store.current_version(), store.read()
+
+
+@pytest.fixture
+def home_with_a_row(tmp_path) -> Path:
+    home = tmp_path / "home"
+    assert main(["sheet", "add", "prices", *PRICE, "--instance-type", "kept",
+                 "--sheet", str(home)]) == 0
+    return home
+
+
+AZURE_HEADER = ("currencyCode,tierMinimumUnits,retailPrice,unitPrice,armRegionName,location,"
+                "effectiveStartDate,meterId,meterName,productId,skuId,productName,skuName,"
+                "serviceName,serviceId,serviceFamily,unitOfMeasure,type,isPrimaryMeterRegion,"
+                "armSkuName\n")
+AZURE_ROW = ("USD,0,27.2,27.2,eastus,US East,2024-01-01,m,NC96ads A100 v4,p,s,"
+             "Virtual Machines NCads A100 v4 Series,NC96ads A100 v4,Virtual Machines,sid,"
+             "Compute,1 Hour,Consumption,True,Standard_NC96ads_A100_v4\n")
+GENERIC_HEADER = b"gpu,gpus,provider,region,price per hour\n"
+
+HOSTILE_IMPORTS = {
+    "truncated.json": (b'{"data": [{"id": "a", ', "not valid JSON"),
+    "control.json": (b'{"data": [{"id": "a\x01b"}]}', "not valid JSON (Invalid control"),
+    "deep.json": (b"[" * 100_000 + b"]" * 100_000, "nested more than 64 levels"),
+    "duplicate.json": (b'{"data": [{"id": "x", "pricing": {"prompt": "1", "prompt": "2"}}]}',
+                       "the key 'prompt' appears twice"),
+    "azure-truncated.csv": ((AZURE_HEADER + AZURE_ROW).encode()[:-60], None),
+    "long-field.csv": (GENERIC_HEADER + b'T4,1,"' + b"a" * 200_000 + b'",eu,0.5\n',
+                       "line 2: field larger than field limit"),
+    "long-line.csv": (GENERIC_HEADER + b"T4,1,acme,eu," + b"9" * 2_000_000 + b"\n",
+                      "line 2 is longer than 1,048,576 characters"),
+    "overflow.csv": (GENERIC_HEADER + b"T4,1e400,acme,eu,0.5\n", "gpus = '1e400'"),
+    "mixed-encoding.csv": (GENERIC_HEADER + "T4,1,acmé,eu,0.5\n".encode()
+                           + "T4,1,acmé,us,0.5\n".encode("cp1252"),
+                           "line 3 is not UTF-8 although the rest of the file is"),
+    "not-a-zip.xlsx": (b"hello", "not an XLSX (zip) file"),
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE_IMPORTS)
+def test_hostile_imports_end_in_one_line(name, home_with_a_row, tmp_path):
+    content, expected = HOSTILE_IMPORTS[name]
+    path = tmp_path / name
+    path.write_bytes(content)
+    before = _sheet_fingerprint(home_with_a_row)
+    result = run_cli(["import", str(path), "--currency", "USD"], home_with_a_row)
+    if expected is None:  # a truncated last row: a result, the row skipped with a reason
+        assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    else:
+        assert_one_line_error(result, expected)
+    assert _sheet_fingerprint(home_with_a_row) == before
+
+
+def test_control_characters_are_removed_and_counted(home_with_a_row, tmp_path):
+    path = tmp_path / "nul.csv"
+    path.write_bytes(GENERIC_HEADER + b"T4,1,ac\x00me\x1b,eu,0.5\n")
+    result = run_cli(["import", str(path), "--currency", "USD"], home_with_a_row)
+    assert result.returncode == 0, result.stderr
+    assert "2 control character(s)" in result.stdout
+    providers = {row["provider"] for row in SheetStore(home_with_a_row).read()["prices"]}
+    assert providers == {"acme"}
+    out = tmp_path / "sheet.xlsx"  # the export that failed on a stored NUL
+    assert run_cli(["sheet", "export", str(out)], home_with_a_row).returncode == 0
+
+
+def _workbook_parts(tmp_path) -> dict:
+    import openpyxl
+    import zipfile
+    book = openpyxl.Workbook()
+    book.active["A1"] = 1
+    path = tmp_path / "plain.xlsx"
+    book.save(path)
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def _zip(path: Path, parts: dict) -> Path:
+    import zipfile
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+          + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;")
+                                                  * 10) for i in range(1, 10))
+          + b']><worksheet>&lol9;</worksheet>')
+
+
+def _hostile_workbook(kind: str, tmp_path) -> Path:
+    parts = _workbook_parts(tmp_path)
+    path = tmp_path / f"{kind}.xlsx"
+    sheet = "xl/worksheets/sheet1.xml"
+    if kind == "not-a-zip":
+        path.write_bytes(b"PK not really")
+    elif kind == "truncated":
+        _zip(path, parts)
+        path.write_bytes(path.read_bytes()[:len(path.read_bytes()) // 2])
+    elif kind == "no-workbook-xml":
+        _zip(path, {k: v for k, v in parts.items() if k != "xl/workbook.xml"})
+    elif kind == "utf16-sheet":
+        _zip(path, {**parts, sheet: parts[sheet].decode().encode("utf-16")})
+    elif kind == "billion-laughs":
+        _zip(path, {**parts, sheet: LAUGHS})
+    elif kind == "zip-bomb":  # 100 MB of zeros: about 100 kB compressed
+        _zip(path, {**parts, "xl/media/zeros.bin": bytes(100 * 1024 ** 2)})
+    elif kind == "outside-target":
+        rels = "xl/_rels/workbook.xml.rels"
+        _zip(path, {**parts, rels: parts[rels].replace(b"worksheets/sheet1.xml",
+                                                         b"../../../../etc/passwd")})
+    return path
+
+
+@pytest.mark.parametrize("kind, expected", [
+    ("not-a-zip", "not an XLSX (zip) file"),
+    ("truncated", "not an XLSX (zip) file, or a truncated one"),
+    ("no-workbook-xml", "no xl/workbook.xml"),
+    ("utf16-sheet", "is not UTF-8 XML"),
+    ("billion-laughs", "declares XML entities"),
+    ("zip-bomb", "(a zip bomb?)"),
+    ("outside-target", "not in the file (or lie outside it)"),
+])
+def test_hostile_publish_inputs_end_in_one_line(kind, expected, tmp_path, capsys):
+    source = _hostile_workbook(kind, tmp_path)
+    out = tmp_path / "published.xlsx"
+    started = time.monotonic()
+    assert main(["publish", str(source), "-o", str(out)]) == 2
+    elapsed = time.monotonic() - started
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and expected in err, err
+    assert not out.exists()
+    if kind == "zip-bomb":
+        assert elapsed < 1.0, f"the zip bomb took {elapsed:.2f} s to refuse"
+
+
+def test_import_refuses_the_same_zip_bomb(tmp_path, capsys):
+    source = _hostile_workbook("zip-bomb", tmp_path)
+    assert main(["import", str(source), "--sheet", str(tmp_path / "home")]) == 2
+    assert "(a zip bomb?)" in capsys.readouterr().err
+
+
+# -- the sheet's own files -------------------------------------------------------------------
+
+def _break(home: Path, how: str) -> None:
+    root = home / "sheet"
+    if how == "binary CURRENT":
+        (root / "CURRENT").write_bytes(b"\xff\xfe\x00v\x00")
+    elif how == "invalid version.json":
+        (root / "versions" / "v0001" / "version.json").write_text("{not json")
+    elif how == "missing prices.csv":
+        (root / "versions" / "v0001" / "prices.csv").unlink()
+
+
+@pytest.mark.parametrize("how, expected", [
+    ("binary CURRENT", "CURRENT: is not a version id"),
+    ("invalid version.json", "version.json: not a valid version record"),
+    ("missing prices.csv", "prices.csv: missing: version v0001 has no Prices table"),
+])
+def test_broken_sheet_files_are_named(how, expected, home_with_a_row):
+    _break(home_with_a_row, how)
+    for args in (["sheet", "list", "--kind", "prices"], ["sheet", "history"],
+                 ["llm", "llama-2-7b", "T4", "--precision", "fp16"]):
+        result = run_cli(args, home_with_a_row)
+        if args[1] == "history" and how != "invalid version.json":
+            continue  # history reads only version.json files
+        assert_one_line_error(result, expected)
+
+
+def test_sheet_option_naming_a_plain_file_is_an_error(tmp_path):
+    plain = tmp_path / "notes.txt"
+    plain.write_text("hello")
+    result = run_cli(["sheet", "list", "--sheet", str(plain)], tmp_path)
+    assert_one_line_error(result, "is a file, not the sheet's folder")
+
+
+def test_interrupt_during_a_write_exits_130_and_keeps_the_sheet(home_with_a_row, monkeypatch,
+                                                                 capsys):
+    import xlcpb.data.store as store_module
+    before = _sheet_fingerprint(home_with_a_row)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(store_module, "write_atomic", interrupted)
+    assert main(["sheet", "add", "prices", *PRICE, "--instance-type", "new",
+                 "--sheet", str(home_with_a_row)]) == 130
+    assert capsys.readouterr().err.strip().splitlines() == [
+        "xlcpb: interrupted (files are written whole or not at all)."]
+    monkeypatch.undo()
+    assert _sheet_fingerprint(home_with_a_row) == before

@@ -8,9 +8,24 @@ and every expected failure ends as one line on stderr and exit status 2, never a
 
 from __future__ import annotations
 
-import argparse
 import os
+import signal
 import sys
+
+INTERRUPTED = "xlcpb: interrupted (files are written whole or not at all)."
+
+
+def _interrupted_while_starting(signum, frame):  # pragma: no cover - timing dependent
+    """Ctrl-C before main() runs (while modules load): one line and exit 130, no traceback."""
+    sys.stderr.write(INTERRUPTED + "\n")
+    os._exit(130)
+
+
+if os.path.basename(sys.argv[0] or "").split(".")[0] in ("xlcpb", "xlcpb-script", "__main__") \
+        and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+    signal.signal(signal.SIGINT, _interrupted_while_starting)  # only when run as the command
+
+import argparse  # noqa: E402 (after the handler: Ctrl-C while loading is one line too)
 
 from .. import __version__
 from ..errors import CPBError
@@ -18,9 +33,16 @@ from .commands import COMMANDS, module
 from .options import add_locale, resolve_numbers
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with usage errors as one line (the usage itself is in ``--help``)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help').\n")
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The parser of every command, or of command ``only`` with the others as summaries."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="xlcpb",
         description="Price generated content (text, images, audio, video) by the "
                     "Cost-Per-Byte Principle: C = T_byte x I x S.",
@@ -47,7 +69,32 @@ def _command_of(argv: list[str]) -> str | None:
     return None
 
 
+def _one_line(text: str) -> str:
+    """An error message as one line (problem lists are joined with '; ')."""
+    line = ""
+    for part in filter(None, (part.strip() for part in str(text).splitlines())):
+        line += (" " if not line or line.endswith(":") else "; ") + part if line else part
+    return line
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command: its exit status, or 2 and one line on stderr; 130 on Ctrl-C."""
+    if signal.getsignal(signal.SIGINT) is _interrupted_while_starting:
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # now: KeyboardInterrupt
+    try:
+        return _dispatch(argv)
+    except KeyboardInterrupt:
+        print(INTERRUPTED, file=sys.stderr)
+        return 130
+    except (RecursionError, OverflowError, UnicodeError, MemoryError) as error:
+        kind = {RecursionError: "input nested too deeply", OverflowError: "a number too large",
+                MemoryError: "out of memory"}.get(type(error), "an encoding error")
+        print(_one_line(f"xlcpb: error: {kind} ({type(error).__name__}: {error})."),
+              file=sys.stderr)
+        return 2
+
+
+def _dispatch(argv: list[str] | None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
         parser = build_parser(only=_command_of(argv) or "")
@@ -57,19 +104,13 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         resolve_numbers(parser, args)
         return args.run(args) or 0
-    except CPBError as error:
-        print(f"xlcpb: error: {error}", file=sys.stderr)
-        return 2
-    except argparse.ArgumentTypeError as error:
-        print(f"xlcpb: error: {error}", file=sys.stderr)
+    except (CPBError, argparse.ArgumentTypeError) as error:
+        print(_one_line(f"xlcpb: error: {error}"), file=sys.stderr)
         return 2
     except BrokenPipeError:  # output piped into head: stop quietly
         sys.stdout = open(os.devnull, "w")
         return 0
     except OSError as error:
-        print(f"xlcpb: error: {error.strerror or error}: {error.filename or ''}".rstrip(": "),
-              file=sys.stderr)
+        print(_one_line(f"xlcpb: error: {error.strerror or error}: {error.filename or ''}"
+                        .rstrip(": ")), file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("xlcpb: interrupted; nothing was written.", file=sys.stderr)
-        return 130

@@ -138,9 +138,19 @@ def _vm(item, report, source) -> None:
         f"{sku} {model}: {hourly!r}/instance-h / {devices}")
 
 
+def _whole_rows(rows, report: ImportReport):
+    """The CSV's rows that have every column (a truncated file's last row is skipped)."""
+    for number, row in enumerate(rows, start=2):
+        if None in row.values() or None in row:
+            report.rows_read += 1
+            report.skip("truncated row (not as many cells as the header)", f"line {number}")
+            continue
+        yield row
+
+
 def import_csv(path: Path, report: ImportReport, progress=None, encoding=None) -> None:
     text, _ = read_text(path, encoding)
-    import_items(csv_records(text, str(path), dicts=True), report,
+    import_items(_whole_rows(csv_records(text, str(path), dicts=True), report), report,
                  f"Azure Retail Prices ({path.name})")
 
 

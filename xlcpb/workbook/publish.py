@@ -28,6 +28,7 @@ from openpyxl.utils import get_column_letter
 from .. import __version__, udfs
 from ..data.schema import schema
 from ..data.sheet import load_bundled, precisions
+from ..data.xlsx import read_parts
 from ..errors import CPBError
 from .files import atomic_output, refuse_to_replace
 from .translate import HARDWARE_SHEET, PRICES_SHEET, Argument, Lookup, translate
@@ -35,6 +36,7 @@ from .xlsx_parts import (add_sheet, apply_marks, drop_calc_chain, force_full_cal
                          mark_placeholder, sheet_parts)
 
 ABOUT_SHEET = "xlcpb_About"
+RELATIONS_PART = "xl/_rels/workbook.xml.rels"
 CELL = re.compile(r"<c\b(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</c>)", re.S)
 FORMULA = re.compile(r"<f\b(?P<attrs>[^>]*?)(?:/>|>(?P<text>.*?)</f>)", re.S)
 ATTRIBUTE = re.compile(r'(\w+)="([^"]*)"')
@@ -184,6 +186,18 @@ def _lock(xml: str) -> str:
                                        'scenarios="1"/>', 1)
 
 
+def _check_structure(source: Path, parts: dict) -> None:
+    """The parts publish rewrites exist: the workbook's relations and every sheet part."""
+    if RELATIONS_PART not in parts:
+        raise CPBError(f"{source}: no {RELATIONS_PART}: not a complete Excel workbook.",
+                       argument="in", value=str(source), fix="Re-save it from Excel.")
+    missing = [part for _, part in sheet_parts(parts) if part not in parts]
+    if missing:
+        raise CPBError(f"{source}: the workbook names sheet part(s) {', '.join(missing)} that "
+                       "are not in the file (or lie outside it).", argument="in",
+                       value=str(source), fix="Re-save it from Excel.")
+
+
 def publish(source: Path, out: Path, lock: bool = False, overwrite: bool = False,
             date: str | None = None) -> PublishReport:
     source, out = Path(source), Path(out)
@@ -191,11 +205,9 @@ def publish(source: Path, out: Path, lock: bool = False, overwrite: bool = False
         raise CPBError("the output is the input file.", argument="out", value=str(out),
                        fix="Publish to a new file: nothing of the input is changed in place.")
     refuse_to_replace(out, overwrite)
-    data = source.read_bytes()
-    report = PublishReport(source_sha256=hashlib.sha256(data).hexdigest())
-    with zipfile.ZipFile(source) as archive:
-        parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
-        infos = {info.filename: info for info in archive.infolist()}
+    parts, infos = read_parts(source)  # the import's limits: size, zip bomb, parts, DTDs
+    report = PublishReport(source_sha256=hashlib.sha256(source.read_bytes()).hexdigest())
+    _check_structure(source, parts)
     existing = {name for name, _ in sheet_parts(parts)}
     clash = existing & {HARDWARE_SHEET, PRICES_SHEET, ABOUT_SHEET}
     if clash:
@@ -207,7 +219,12 @@ def publish(source: Path, out: Path, lock: bool = False, overwrite: bool = False
     lookup = Lookup(hardware_last_row=len(hardware_rows) + 1,
                     hardware_last_column=get_column_letter(len(hardware_header)),
                     prices_last_row=len(price_rows) + 1)
-    values = CellValues(source)
+    try:
+        values = CellValues(source)
+    except Exception as error:  # openpyxl/defusedxml refusing a malformed part
+        raise CPBError(f"{source}: refused while reading: {type(error).__name__}: {error}.",
+                       argument="in", value=str(source),
+                       fix="Re-save the workbook from Excel as a plain .xlsx.") from None
     for name, part in sheet_parts(parts):
         xml = parts[part].decode("utf-8")
         xml = _rewrite_sheet(xml, name, lookup, values, report)
