@@ -374,3 +374,59 @@ def test_interrupt_during_a_write_exits_130_and_keeps_the_sheet(home_with_a_row,
         "xlcpb: interrupted (files are written whole or not at all)."]
     monkeypatch.undo()
     assert _sheet_fingerprint(home_with_a_row) == before
+
+
+# -- 6. domain checks at the edges -----------------------------------------------------------
+
+@pytest.mark.parametrize("batch", ["0.5", "5e-324", "1.5", "0", "-1"])
+def test_batch_is_whole_and_positive(batch, capsys):
+    assert main(["llm", "llama-2-7b", "H100 SXM", "--batch", batch]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "batch" in err
+
+
+def test_a_price_of_zero_costs_zero():
+    from xlcpb.estimators.llm import estimate_llm
+    free = estimate_llm("Llama-2-7B", "H100 SXM", "bf16", batch=4, price_per_hour=0.0)
+    paid = estimate_llm("Llama-2-7B", "H100 SXM", "bf16", batch=4, price_per_hour=2.0)
+    assert free.cost_per_mtok_input == free.cost_per_mtok_output == 0.0
+    assert free.cost_per_mtok_blended == 0.0
+    # the output : input ratio is a ratio of times, whatever the price
+    assert free.output_input_cost_ratio == pytest.approx(paid.output_input_cost_ratio)
+    assert paid.output_input_cost_ratio == pytest.approx(
+        paid.cost_per_mtok_output / paid.cost_per_mtok_input)
+
+
+def test_price_per_hour_zero_on_the_command_line(capsys):
+    assert main(["llm", "llama-2-7b", "H100 SXM", "--price-per-hour", "0", "--format",
+                 "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["cost_per_mtok_output"] == 0.0
+
+
+@pytest.mark.parametrize("flops_per_s", [1e308, 1e23])
+def test_absurd_hardware_speeds_are_refused(flops_per_s):
+    from xlcpb.engine.cpb import time_per_byte
+    with pytest.raises(CPBError, match="implausibly large for FLOP/s"):
+        time_per_byte(7.5e8, flops_per_s)
+
+
+def test_a_large_cluster_is_still_plausible():
+    from xlcpb.engine.cpb import hardware_flops_per_s, time_per_byte
+    cluster = hardware_flops_per_s(2e15, 100_000)  # 100,000 devices at 2 PFLOP/s
+    assert time_per_byte(7.5e8, cluster) == 7.5e8 / 2e20
+
+
+@pytest.mark.parametrize("text", ["\uff1d1+1", "\uff0bA1", "\uff0d1", "\uff20SUM(A1)",
+                                  "\ufe661+1", "\u22121", "=1+1"])
+def test_unicode_formula_starters_are_neutralised(text):
+    from xlcpb.data.cellsafe import neutralise, restore
+    assert neutralise(text) == "'" + text and restore(neutralise(text)) == text
+
+
+def test_full_width_formula_in_a_sheet_row_is_stored_inert(tmp_path, capsys):
+    hostile = "\uff1dHYPERLINK(\"http://x\")"
+    assert main(["sheet", "add", "prices", *PRICE, "--instance-type", "x", "--notes", hostile,
+                 "--sheet", str(tmp_path)]) == 0
+    prices = (tmp_path / "sheet" / "versions" / "v0001" / "prices.csv").read_text("utf-8")
+    assert "\"'\uff1dHYPERLINK(" in prices  # the cell starts with the quote
+    assert SheetStore(tmp_path).read()["prices"][0]["notes"] == hostile

@@ -79,16 +79,28 @@ def non_negative(name: str, value, unit: str) -> np.ndarray:
     return array
 
 
-def at_least(name: str, value, floor: float, unit: str, hint: str) -> np.ndarray:
-    """A positive quantity that is implausible below ``floor`` (a unit slip, usually)."""
+def at_least(name: str, value, floor: float, unit: str, hint: str,
+             ceiling: float = math.inf) -> np.ndarray:
+    """A positive quantity that is implausible below ``floor`` (a unit slip, usually) or
+    above ``ceiling`` (1e308 FLOP/s is no hardware: a wrong cell, a unit slip the other way).
+    """
     array = positive(name, value, unit)
-    if type(array) is float and array >= floor:
+    if type(array) is float and floor <= array <= ceiling:
         return array
     array = np.asarray(array)
     bad = array < floor
     if bad.any():
         _first_bad(name, array, bad, f"implausibly small for {unit} (below {floor:g})", hint)
+    bad = array > ceiling
+    if bad.any():
+        _first_bad(name, array, bad, f"implausibly large for {unit} (above {ceiling:g})",
+                   f"Check {name}: no real hardware comes near it.")
     return array
+
+
+def whole_count(name: str, value, unit: str) -> np.ndarray:
+    """A whole number of at least 1 (a batch of sequences, a number of devices)."""
+    return whole(name, positive(name, value, unit), unit)
 
 
 def fraction(name: str, value, unit: str, fix: str, strict_max: bool = False,

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._inputs import fraction, non_negative, positive, scalar_or_array, vectorised, whole
+from ._inputs import (fraction, non_negative, positive, scalar_or_array, vectorised, whole,
+                      whole_count)
 
 KV_TENSORS = 2  # a key and a value vector per layer, KV head and token
 
@@ -249,7 +250,7 @@ def llm_inference(*, params, active_params, n_experts, experts_per_token, n_laye
     speed = per_device_scaled(flops_per_s_per_device, devices)
     bandwidth = per_device_scaled(memory_bandwidth_bytes_per_s_per_device, devices)
     memory = per_device_scaled(memory_bytes_per_device, devices)
-    count = positive("batch", batch, "sequences")
+    count = whole_count("batch", batch, "sequences")
     prompt = positive("input_tokens", input_tokens, "tokens")
     output = positive("output_tokens", output_tokens, "tokens")
     overhead = non_negative("step_overhead_s", step_overhead_s, "s")
@@ -305,8 +306,8 @@ def llm_inference(*, params, active_params, n_experts, experts_per_token, n_laye
         result["cost_per_mtok_output"] = cost_per_million_tokens(rate, count / tpot)
         result["cost_per_mtok_blended"] = cost_per_million_tokens(
             rate, count * (prompt + output) / (ttft + output * tpot))
-        result["output_input_cost_ratio"] = (result["cost_per_mtok_output"]
-                                             / result["cost_per_mtok_input"])
+        # cost per output / per input token = their times: defined at a price of 0 too
+        result["output_input_cost_ratio"] = tpot * prompt / ttft
     return {key: value if isinstance(value, str) else _plain(value)
             for key, value in result.items()}
 
