@@ -21,7 +21,7 @@ from ..engine.units import HOURS_PER_YEAR, amortised_hourly, per_device
 from ..errors import CPBError
 from .instances import accelerator_or_skip
 from .report import ImportReport
-from .text import bounded_lines, check_size, csv_records, read_json, read_text
+from .text import bounded_lines, check_size, csv_records, read_csv_text, read_json
 
 METADATA_LINES = 5
 ACCELERATOR_LINE = re.compile(r'"(?:p\d[a-z0-9-]*|g\d[a-z0-9]*|dl\d[a-z0-9]*|trn\d[a-z0-9]*|'
@@ -181,7 +181,7 @@ def _flush_reserved(reserved: dict, report: ImportReport) -> None:
 
 def import_savings_plan_csv(path: Path, report: ImportReport, progress=None) -> None:
     """The Savings Plans rate CSV (unquoted dialect): EC2 Instance Savings Plans rates."""
-    text, _ = read_text(path)
+    text, _ = read_csv_text(path)
     lines = text.splitlines()
     meta = _metadata(lines[:METADATA_LINES])
     rows = csv_records("\n".join(lines[METADATA_LINES:]), str(path), dicts=True)

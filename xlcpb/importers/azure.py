@@ -16,7 +16,7 @@ from pathlib import Path
 from ..engine.units import HOURS_PER_YEAR, per_device, per_hour, per_million_tokens
 from .instances import accelerator_or_skip
 from .report import ImportReport
-from .text import csv_records, read_json, read_text
+from .text import csv_records, read_json, read_csv_text
 
 _NUMBER = re.compile(r"^\s*(?P<count>\d+(?:\.\d+)?)(?P<scale>[KkMm](?![a-z]))?\s*")
 _HOUR_WORDS = {"hour", "hours", "hr", "hrs", "小时", "時間", "stunde", "stunden", "heure",
@@ -149,7 +149,7 @@ def _whole_rows(rows, report: ImportReport):
 
 
 def import_csv(path: Path, report: ImportReport, progress=None, encoding=None) -> None:
-    text, _ = read_text(path, encoding)
+    text, _ = read_csv_text(path, encoding)
     import_items(_whole_rows(csv_records(text, str(path), dicts=True), report), report,
                  f"Azure Retail Prices ({path.name})")
 

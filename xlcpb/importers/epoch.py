@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..data.sheet import Sheet
 from .report import ImportReport
-from .text import csv_records, parse_number, read_text
+from .text import csv_records, parse_number, read_csv_text
 
 COLUMNS = {"fp32_flops_per_s": "FP32 (single precision) performance (FLOP/s)",
            "tf32_flops_per_s": "TF32 (TensorFloat-32) performance (FLOP/s)",
@@ -34,7 +34,7 @@ def slug(name: str) -> str:
 
 def import_epoch(path: Path, report: ImportReport, sheet: Sheet, progress=None,
                  encoding=None) -> None:
-    text, _ = read_text(path, encoding)
+    text, _ = read_csv_text(path, encoding)
     for row in csv_records(text, str(path), dicts=True):
         report.rows_read += 1
         name = (row.get("Hardware name") or "").strip()

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..engine.units import per_device
 from .instances import accelerator
 from .report import ImportReport
-from .text import csv_records, parse_number, read_text
+from .text import csv_records, parse_number, read_csv_text
 
 REQUIRED = ("BilledCost", "BillingCurrency", "BillingPeriodStart", "ChargePeriodStart",
             "ProviderName")
@@ -30,7 +30,7 @@ def _value(row, name):
 
 
 def import_focus(path: Path, report: ImportReport, progress=None, encoding=None) -> None:
-    text, _ = read_text(path, encoding)
+    text, _ = read_csv_text(path, encoding)
     reader = csv_records(text, str(path), dicts=True)
     for number, row in enumerate(reader, start=2):
         report.rows_read += 1

@@ -33,7 +33,7 @@ from ..errors import CPBError
 from .report import ImportReport
 from ..data.number_text import check_locale
 from ..data.number_text import parse_number as read_number
-from .text import check_size, csv_records, decode, header_vocabulary, parse_number
+from .text import csv_records, header_vocabulary, parse_number, read_csv_text
 from ..data.xlsx import read_xlsx
 
 CURRENCY_SIGNS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR"}
@@ -60,8 +60,7 @@ def load_mapping(path: Path | None) -> dict:
 def read_table(path: Path, encoding=None, sheet_name=None) -> list[list]:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return read_xlsx(path, sheet_name)
-    check_size(path)
-    text, used = decode(path.read_bytes(), str(path), encoding)
+    text, used = read_csv_text(path, encoding)
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")

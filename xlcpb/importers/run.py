@@ -15,7 +15,7 @@ from ..engine.units import convert_currency
 from ..errors import CPBError
 from . import api_prices, aws, azure, epoch, focus, gcp, generic
 from .report import ImportReport
-from .text import csv_records, parse_json, read_text
+from .text import csv_records, parse_json, read_csv_text, read_text
 
 FORMATS = {
     "aws-csv": "AWS Price List bulk CSV (EC2 offer index.csv)",
@@ -320,7 +320,7 @@ def read_rates(path: Path | None) -> dict | None:
     """An exchange-rate CSV: ``currency,rate`` (target units per one unit of currency)."""
     if path is None:
         return None
-    text, _ = read_text(path)
+    text, _ = read_csv_text(path)
     rates = {}
     for number, row in enumerate(csv_records(text, str(path)), start=1):
         if len(row) < 2 or not row[0].strip():

@@ -82,9 +82,20 @@ def read_text(path: Path, encoding: str | None = None) -> tuple[str, str]:
     return decode(path.read_bytes(), str(path), encoding)
 
 
+def read_csv_text(path: Path, encoding: str | None = None) -> tuple[str, str]:
+    """A CSV file's text, as :func:`read_text`, after a streamed pass that refuses a line
+    over :data:`MAX_LINE_CHARS` bytes before the file is loaded (a 1 GB one-line file
+    costs one line buffer, not gigabytes)."""
+    check_size(path, MAX_IN_MEMORY_BYTES)
+    with open(path, "rb") as stream:
+        for _ in bounded_lines(stream, str(path)):
+            pass
+    return read_text(path, encoding)
+
+
 def bounded_lines(stream, source: str, first_line: int = 1):
-    """The lines of a text stream, none longer than :data:`MAX_LINE_CHARS` (memory stays
-    bounded whatever the file: a longer line is refused with its number)."""
+    """The lines of a stream (text or bytes), none longer than :data:`MAX_LINE_CHARS` (memory
+    stays bounded whatever the file: a longer line is refused with its number)."""
     number = first_line
     while True:
         line = stream.readline(MAX_LINE_CHARS + 1)
