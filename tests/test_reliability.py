@@ -430,3 +430,21 @@ def test_full_width_formula_in_a_sheet_row_is_stored_inert(tmp_path, capsys):
     prices = (tmp_path / "sheet" / "versions" / "v0001" / "prices.csv").read_text("utf-8")
     assert "\"'\uff1dHYPERLINK(" in prices  # the cell starts with the quote
     assert SheetStore(tmp_path).read()["prices"][0]["notes"] == hostile
+
+
+def test_every_importer_module_declares_its_formats_with_one_protocol():
+    import inspect
+    import pkgutil
+    import xlcpb.importers as package
+    from xlcpb.importers.protocol import Format
+    from xlcpb.importers.run import FORMATS, REGISTRY
+    declared = []
+    for info in pkgutil.iter_modules(package.__path__):
+        module = __import__(f"xlcpb.importers.{info.name}", fromlist=["FORMATS"])
+        if hasattr(module, "FORMATS") and info.name != "run":
+            assert all(isinstance(fmt, Format) for fmt in module.FORMATS), info.name
+            declared += [fmt.name for fmt in module.FORMATS]
+    assert sorted(declared) == sorted(FORMATS) and len(set(declared)) == len(declared) == 11
+    for fmt in REGISTRY:
+        assert list(inspect.signature(fmt.read).parameters) == ["path", "report", "options"]
+    assert REGISTRY[-1].name == "generic"  # the fallback is asked last

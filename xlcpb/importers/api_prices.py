@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from ..engine.units import per_million_tokens
+from .protocol import Format
 from .report import ImportReport
 from .text import read_json
 
@@ -80,3 +81,22 @@ def import_openrouter(path: Path, report: ImportReport, progress=None, encoding=
                                          float(cached) if cached not in (None, "") else None,
                                          date, source),
                       f"{entry.get('id')}: {pricing['prompt']}/{pricing['completion']} per token")
+
+
+def _litellm(document) -> bool:
+    return isinstance(document, dict) and any(isinstance(value, dict) and "litellm_provider"
+                                              in value for value in document.values())
+
+
+FORMATS = (
+    Format("litellm", "LiteLLM model price JSON",
+           lambda head: _litellm(head.document) and not isinstance(head.document.get("data"),
+                                                                   list),
+           lambda path, report, options: import_litellm(
+               path, report, encoding=options.encoding, effective_date=options.effective_date)),
+    Format("openrouter", "OpenRouter /api/v1/models JSON",
+           lambda head: isinstance(head.document, dict)
+           and isinstance(head.document.get("data"), list),
+           lambda path, report, options: import_openrouter(
+               path, report, encoding=options.encoding, effective_date=options.effective_date)),
+)

@@ -20,6 +20,7 @@ from pathlib import Path
 from ..engine.units import HOURS_PER_YEAR, amortised_hourly, per_device
 from ..errors import CPBError
 from .instances import accelerator_or_skip
+from .protocol import Format
 from .report import ImportReport
 from .text import bounded_lines, check_size, csv_records, read_csv_text, read_json
 
@@ -256,3 +257,25 @@ def _json_dimension(product, term_type, term, dimension, report, source) -> None
     _accept(report, hardware, instance_type, attributes.get("regionCode", ""), "on-demand",
             None, price, currency, term.get("effectiveDate", ""), source,
             dimension.get("description", "AWS on-demand"))
+
+
+def _aws_csv(head, savings_plan: bool) -> bool:
+    if not head.first_line.replace('"', "").startswith("FormatVersion"):
+        return False
+    plans = "AmazonComputeSavingsPlan" in head.text or \
+        "SavingsPlan" in head.text.split("\n", 5)[-1][:200]
+    return plans == savings_plan
+
+
+FORMATS = (
+    Format("aws-csv", "AWS Price List bulk CSV (EC2 offer index.csv)",
+           lambda head: _aws_csv(head, savings_plan=False),
+           lambda path, report, options: import_bulk_csv(path, report, options.progress)),
+    Format("aws-savings-plan", "AWS Savings Plans rate CSV",
+           lambda head: _aws_csv(head, savings_plan=True),
+           lambda path, report, options: import_savings_plan_csv(path, report)),
+    Format("aws-json", "AWS Price List offer JSON",
+           lambda head: isinstance(head.document, dict) and "products" in head.document
+           and "terms" in head.document,
+           lambda path, report, options: import_offer_json(path, report)),
+)

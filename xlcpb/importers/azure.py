@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..engine.units import HOURS_PER_YEAR, per_device, per_hour, per_million_tokens
 from .instances import accelerator_or_skip
+from .protocol import Format
 from .report import ImportReport
 from .text import csv_records, read_json, read_csv_text
 
@@ -159,3 +160,19 @@ def import_json(path: Path, report: ImportReport, progress=None, encoding=None) 
     pages = page if isinstance(page, list) else [page]
     for one in pages:
         import_items(one.get("Items", []), report, f"Azure Retail Prices API ({path.name})")
+
+
+def _azure_json(document) -> bool:
+    if isinstance(document, list):
+        document = document[0] if document else None
+    return isinstance(document, dict) and "Items" in document
+
+
+FORMATS = (
+    Format("azure-csv", "Azure Retail Prices, flattened to CSV",
+           lambda head: {"retailPrice", "armSkuName"} <= head.header,
+           lambda path, report, options: import_csv(path, report, encoding=options.encoding)),
+    Format("azure-json", "Azure Retail Prices API JSON page(s)",
+           lambda head: _azure_json(head.document),
+           lambda path, report, options: import_json(path, report, encoding=options.encoding)),
+)

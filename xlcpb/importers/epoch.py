@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from ..data.sheet import Sheet
+from .protocol import Format
 from .report import ImportReport
 from .text import csv_records, parse_number, read_csv_text
 
@@ -67,3 +68,11 @@ def import_epoch(path: Path, report: ImportReport, sheet: Sheet, progress=None,
             if (row.get("Link to datasheet") or "").strip() else f"Epoch AI ({path.name})",
             "checked_on": (row.get("Last modified") or "")[:10] or None},
             f"{name}: {values['memory_bytes']!r} B, {values['memory_bandwidth_bytes_per_s']!r} B/s")
+
+
+FORMATS = (
+    Format("epoch", "Epoch AI machine-learning hardware CSV",
+           lambda head: {"Hardware name", "Manufacturer"} <= head.header,
+           lambda path, report, options: import_epoch(path, report, options.sheet,
+                                                      encoding=options.encoding)),
+)

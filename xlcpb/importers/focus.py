@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..engine.units import per_device
 from .instances import accelerator
+from .protocol import Format
 from .report import ImportReport
 from .text import csv_records, parse_number, read_csv_text
 
@@ -79,3 +80,10 @@ def _unit_price(row, number, provider, report, source) -> None:
         "effective_date": (_value(row, "ChargePeriodStart") or "")[:10],
         "source_url": f"FOCUS export {source}", "notes": "ListUnitPrice from billing"},
         f"line {number}: {match.group(1)} list {price!r}/instance-h / {devices}")
+
+
+FORMATS = (
+    Format("focus", "FinOps FOCUS 1.0-1.2 billing export CSV",
+           lambda head: {"BilledCost", "ChargePeriodStart"} <= head.header,
+           lambda path, report, options: import_focus(path, report, encoding=options.encoding)),
+)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..engine.units import units_and_nanos
 from .instances import accelerator_or_skip
+from .protocol import Format
 from .report import ImportReport
 from .text import read_json
 
@@ -56,3 +57,10 @@ def _sku(sku, report, source) -> None:
         "effective_date": (info.get("effectiveTime") or "")[:10], "source_url": source,
         "notes": f"{description}; GPU only, vCPU and memory are separate SKUs"},
         f"{description}: units {money.get('units')} + nanos {money.get('nanos')} = {price!r}")
+
+
+FORMATS = (
+    Format("gcp-json", "Google Cloud Billing Catalog SKUs JSON",
+           lambda head: isinstance(head.document, dict) and "skus" in head.document,
+           lambda path, report, options: import_skus(path, report, encoding=options.encoding)),
+)

@@ -30,6 +30,7 @@ from ..data.names import normalise
 from ..data.sheet import Sheet
 from ..engine.units import HOURS_PER_MONTH, per_device, per_hour
 from ..errors import CPBError
+from .protocol import Format
 from .report import ImportReport
 from ..data.number_text import check_locale
 from ..data.number_text import parse_number as read_number
@@ -217,3 +218,14 @@ def _try_date(value: str, form: str) -> str | None:
         return dt.datetime.strptime(value, form).date().isoformat()
     except ValueError:
         return None
+
+
+FORMATS = (
+    Format("generic", "any other CSV or XLSX price table (common columns, or --mapping)",
+           lambda head: head.document is None,  # any table that no other format claims
+           lambda path, report, options: import_generic(
+               path, report, options.sheet, mapping_path=options.mapping,
+               locale=options.locale, encoding=options.encoding,
+               sheet_name=options.sheet_name, currency=options.currency,
+               skip_invalid=options.skip_invalid, effective_date=options.effective_date)),
+)

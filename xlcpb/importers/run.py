@@ -14,68 +14,42 @@ from ..data.store import SheetStore
 from ..engine.units import convert_currency
 from ..errors import CPBError
 from . import api_prices, aws, azure, epoch, focus, gcp, generic
+from .protocol import Head, Options
 from .report import ImportReport
 from .text import csv_records, parse_json, read_csv_text, read_text
 
-FORMATS = {
-    "aws-csv": "AWS Price List bulk CSV (EC2 offer index.csv)",
-    "aws-savings-plan": "AWS Savings Plans rate CSV",
-    "aws-json": "AWS Price List offer JSON",
-    "azure-csv": "Azure Retail Prices, flattened to CSV",
-    "azure-json": "Azure Retail Prices API JSON page(s)",
-    "gcp-json": "Google Cloud Billing Catalog SKUs JSON",
-    "focus": "FinOps FOCUS 1.0-1.2 billing export CSV",
-    "litellm": "LiteLLM model price JSON",
-    "openrouter": "OpenRouter /api/v1/models JSON",
-    "epoch": "Epoch AI machine-learning hardware CSV",
-    "generic": "any other CSV or XLSX price table (common columns, or --mapping)",
-}
+# Every format, in the order --help lists them and detection asks them; generic last.
+REGISTRY = tuple(fmt for module in (aws, azure, gcp, focus, api_prices, epoch, generic)
+                 for fmt in module.FORMATS)
+FORMATS = {fmt.name: fmt.description for fmt in REGISTRY}
 SNIFF_BYTES = 64 * 1024
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def _head(path: Path) -> Head:
+    """What detection sees of ``path``: first line and header, or its JSON document."""
+    if path.suffix.lower() in XLSX_SUFFIXES:
+        return Head(path=path)
+    with open(path, "rb") as stream:
+        text = stream.read(SNIFF_BYTES).decode("utf-8-sig", errors="replace")
+    if text.lstrip().startswith(("{", "[")):
+        document, _ = read_text(path)
+        return Head(path=path, text=text, document=parse_json(document, str(path)))
+    first = text.splitlines()[0] if text else ""
+    header = frozenset(cell.strip() for cell in next(csv_records(first, str(path)), []))
+    return Head(path=path, first_line=first, header=header, text=text)
 
 
 def detect(path: Path) -> str:
     """The format of ``path``, from its name and first bytes; CPBError when not recognised."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return "generic"
-    with open(path, "rb") as stream:
-        head = stream.read(SNIFF_BYTES).decode("utf-8-sig", errors="replace")
-    stripped = head.lstrip()
-    if stripped.startswith(("{", "[")):
-        text, _ = read_text(path)
-        return _detect_json(parse_json(text, str(path)), path)
-    first = head.splitlines()[0] if head else ""
-    if first.replace('"', "").startswith("FormatVersion"):
-        return "aws-savings-plan" if "AmazonComputeSavingsPlan" in head or \
-            "SavingsPlan" in head.split("\n", 5)[-1][:200] else "aws-csv"
-    header = {cell.strip() for cell in next(csv_records(first, str(path)), [])}
-    if {"retailPrice", "armSkuName"} <= header:
-        return "azure-csv"
-    if {"BilledCost", "ChargePeriodStart"} <= header:
-        return "focus"
-    if {"Hardware name", "Manufacturer"} <= header:
-        return "epoch"
-    if {"UnitOfMeasure", "PricingBlockSize"} <= header:
+    head = _head(path)
+    if {"UnitOfMeasure", "PricingBlockSize"} <= head.header:
         raise CPBError(f"{path}: Microsoft's table of Azure units of measure, not prices.",
                        argument="file", value=str(path),
                        fix="Nothing to import: xlcpb reads Azure units (\"100 Hours\") itself.")
-    return "generic"
-
-
-def _detect_json(document, path: Path) -> str:
-    if isinstance(document, dict):
-        if "products" in document and "terms" in document:
-            return "aws-json"
-        if "skus" in document:
-            return "gcp-json"
-        if "Items" in document:
-            return "azure-json"
-        if isinstance(document.get("data"), list):
-            return "openrouter"
-        if any(isinstance(v, dict) and "litellm_provider" in v for v in document.values()):
-            return "litellm"
-    if isinstance(document, list) and document and isinstance(document[0], dict) \
-            and "Items" in document[0]:
-        return "azure-json"
+    for fmt in REGISTRY:
+        if fmt.sniff(head):
+            return fmt.name
     raise CPBError(f"{path}: a JSON file of no format xlcpb knows.", argument="file",
                    value=str(path), fix=f"Formats: {', '.join(FORMATS)}.")
 
@@ -117,28 +91,12 @@ def _named(error: BaseException) -> str:
 
 def _read(path: Path, fmt: str, sheet: Sheet, options: dict, progress) -> ImportReport:
     report = ImportReport(source=str(path), format=fmt)
-    encoding = options.get("encoding")
-    date = options.get("effective_date")
-    readers = {
-        "aws-csv": lambda: aws.import_bulk_csv(path, report, progress),
-        "aws-savings-plan": lambda: aws.import_savings_plan_csv(path, report),
-        "aws-json": lambda: aws.import_offer_json(path, report),
-        "azure-csv": lambda: azure.import_csv(path, report, encoding=encoding),
-        "azure-json": lambda: azure.import_json(path, report, encoding=encoding),
-        "gcp-json": lambda: gcp.import_skus(path, report, encoding=encoding),
-        "focus": lambda: focus.import_focus(path, report, encoding=encoding),
-        "litellm": lambda: api_prices.import_litellm(path, report, encoding=encoding,
-                                                     effective_date=date),
-        "openrouter": lambda: api_prices.import_openrouter(path, report, encoding=encoding,
-                                                           effective_date=date),
-        "epoch": lambda: epoch.import_epoch(path, report, sheet, encoding=encoding),
-        "generic": lambda: generic.import_generic(
-            path, report, sheet, mapping_path=options.get("mapping"),
-            locale=options.get("locale"), encoding=encoding,
-            sheet_name=options.get("sheet_name"), currency=options.get("currency"),
-            skip_invalid=options.get("skip_invalid", False), effective_date=date),
-    }
-    readers[fmt]()
+    given = Options(sheet=sheet, encoding=options.get("encoding"),
+                    effective_date=options.get("effective_date"), mapping=options.get("mapping"),
+                    locale=options.get("locale"), sheet_name=options.get("sheet_name"),
+                    currency=options.get("currency"),
+                    skip_invalid=options.get("skip_invalid", False), progress=progress)
+    next(f for f in REGISTRY if f.name == fmt).read(path, report, given)
     return report
 
 
