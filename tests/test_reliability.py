@@ -448,3 +448,107 @@ def test_every_importer_module_declares_its_formats_with_one_protocol():
     for fmt in REGISTRY:
         assert list(inspect.signature(fmt.read).parameters) == ["path", "report", "options"]
     assert REGISTRY[-1].name == "generic"  # the fallback is asked last
+
+
+def test_control_characters_in_sheet_rows_are_refused(tmp_path, capsys):
+    path = tmp_path / "rows.csv"
+    path.write_text("hardware_id,provider,region,instance_type,devices_per_instance,"
+                    "pricing_model,price_per_device_hour,currency,effective_date,source_url\n"
+                    "t4,ac\x00me,eu,x,1,contract,0.5,USD,2026-01-01,s\n")
+    assert main(["sheet", "add", "prices", "--from", str(path), "--sheet", str(tmp_path)]) == 2
+    assert "holds a control character" in capsys.readouterr().err
+    assert SheetStore(tmp_path).current_version() is None
+
+
+def test_a_long_field_in_a_sheet_file_is_one_line(tmp_path, capsys):
+    path = tmp_path / "rows.csv"
+    path.write_text("hardware_id,provider,notes\nt4,acme,\"" + "a" * 200_000 + "\"\n")
+    assert main(["sheet", "add", "prices", "--from", str(path), "--sheet", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "line 2: field larger than" in err
+
+
+def _waits_on(pid: int, path: Path, timeout_s: float = 60) -> None:
+    """Until process ``pid`` has ``path`` open (Linux /proc), i.e. it is inside xlcpb."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            if any(os.path.realpath(f"/proc/{pid}/fd/{fd}") == str(path.resolve())
+                   for fd in os.listdir(f"/proc/{pid}/fd")):
+                return
+        except FileNotFoundError:
+            pass
+        time.sleep(0.02)
+    raise AssertionError(f"process {pid} never opened {path}")
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs Linux /proc")
+def test_ctrl_c_while_waiting_for_the_lock_exits_130_with_one_line(home_with_a_row):
+    before = _sheet_fingerprint(home_with_a_row)
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(home_with_a_row)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        writer = subprocess.Popen(
+            [sys.executable, "-m", "xlcpb", "sheet", "add", "prices", *PRICE,
+             "--instance-type", "new"], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
+            text=True, env={**os.environ, "XLCPB_HOME": str(home_with_a_row)})
+        _waits_on(writer.pid, home_with_a_row / "sheet" / "LOCK")
+        writer.send_signal(signal.SIGINT)
+        _, err = writer.communicate(timeout=30)
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()
+    assert writer.returncode == 130
+    assert err.strip().splitlines() == [
+        "xlcpb: interrupted (files are written whole or not at all)."]
+    assert _sheet_fingerprint(home_with_a_row) == before
+
+
+# -- hypothesis: the name rule as invariants -------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from xlcpb.data.names import normalise  # noqa: E402
+
+_HARDWARE = load_bundled().tables["hardware"]
+_VENDORS = {row["vendor"] for row in _HARDWARE}
+
+
+def _names_of(row):
+    return [row["id"], row["name"], f"{row['vendor']} {row['name']}", *row["aliases"]]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=12))
+def test_any_text_resolves_only_to_a_row_it_names_exactly(text):
+    try:
+        row = load_bundled().hardware(text)
+    except CPBError:
+        return
+    forms = {normalise(text)} | {normalise(text)[len(normalise(v)):] for v in _VENDORS
+                                 if normalise(text).startswith(normalise(v))}
+    assert forms & {normalise(name) for name in _names_of(row)}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_a_name_written_any_documented_way_resolves_to_its_row(data):
+    row = data.draw(st.sampled_from(_HARDWARE))
+    name = data.draw(st.sampled_from(_names_of(row)))
+    written = "".join(data.draw(st.sampled_from([c.upper(), c.lower()]))
+                      + data.draw(st.sampled_from(["", "", " ", "-", "_"])) for c in name)
+    assert load_bundled().hardware(written)["id"] == row["id"]
+
+
+@pytest.mark.parametrize("catalog", ["hardware", "models"])
+def test_no_two_rows_share_a_normalised_name(catalog):
+    from xlcpb.data.models import load_models
+    rows, names = ((_HARDWARE, _names_of) if catalog == "hardware" else
+                   (load_models(), lambda row: [row["id"], row["name"], *row["aliases"]]))
+    owner = {}
+    for row in rows:
+        for name in names(row):
+            assert owner.setdefault(normalise(name), row["id"]) == row["id"], name

@@ -30,6 +30,20 @@ def looks_like_formula(text: str) -> bool:
                             or first == MINUS_SIGN)
 
 
+def is_control(char: str) -> bool:
+    """A control character that has no place in a cell (NUL, ESC, C1...; not tab or newline)."""
+    return char not in "\t\n\r" and unicodedata.category(char) == "Cc"
+
+
+def without_controls(text: str) -> str:
+    """``text`` with every :func:`is_control` character removed.
+
+    >>> without_controls("ac\x00me\x1b")
+    'acme'
+    """
+    return "".join(char for char in text if not is_control(char))
+
+
 def neutralise(text: str) -> str:
     """``text`` safe to write into a cell: a leading quote where it could start a formula.
 

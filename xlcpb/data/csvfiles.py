@@ -33,7 +33,13 @@ def parse_csv_text(kind: Kind, text: str, source: str, locale: str | None = "C")
 
     ``locale``: how numbers are written (:func:`.schema.parse_table`).
     """
-    records = list(csv.reader(io.StringIO(text, newline="")))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        records = list(reader)
+    except csv.Error as error:
+        raise CPBError(f"{source}: line {reader.line_num}: {error}.", argument=source,
+                       value=None, fix="Check the file: a sheet has no such field.",
+                       kind="value") from None
     if not records:
         raise CPBError(f"{source}: empty file, no header.", argument=source, value=None,
                        fix=f"Start with the header: {','.join(kind.column_names)}",

@@ -38,6 +38,7 @@ from pathlib import Path
 
 from ..errors import CPBError
 from .atomic import fsync_directory, write_atomic
+from .cellsafe import is_control
 from .csvfiles import read_table, read_text_bounded, table_to_csv
 from .lock import exclusive
 from .schema import KINDS, USER_ONLY_KINDS, check_references, schema
@@ -229,6 +230,7 @@ class SheetStore:
         """
         merged = {kind: (bundled or {}).get(kind, []) + tables.get(kind, []) for kind in KINDS}
         check_references(merged, "the new sheet")
+        _refuse_controls(tables)
         with self.locked():
             parent = self._check_base(base)
             self.versions_dir.mkdir(parents=True, exist_ok=True)
@@ -283,6 +285,18 @@ class SheetStore:
         """Make an earlier version current again, as a new version; return the new id."""
         source = self.resolve(version)
         return self.write(self.read(source), f"restore {source}", bundled=bundled)
+
+
+def _refuse_controls(tables: dict[str, list[dict]]) -> None:
+    """No control character is ever stored: it breaks every workbook made from the sheet."""
+    for kind, rows in tables.items():
+        for number, row in enumerate(rows, start=1):
+            for column, value in row.items():
+                for text in value if isinstance(value, tuple) else (value,):
+                    if isinstance(text, str) and any(map(is_control, text)):
+                        raise CPBError(f"{kind} row {number}, column {column}: {text!r} holds a "
+                                       "control character.", argument=column, value=text,
+                                       fix="Remove it (xlcpb import removes them itself).")
 
 
 class SheetMoved(CPBError):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import csv
 import math
-import unicodedata
 import zipfile
 from pathlib import Path
 
+from ..data.cellsafe import is_control, without_controls
 from ..data.schema import KINDS, LIST_SEPARATOR, USER_ONLY_KINDS, parse_table, schema
 from ..data.sheet import Sheet, load_bundled
 from ..data.store import SheetStore
@@ -100,10 +100,6 @@ def _read(path: Path, fmt: str, sheet: Sheet, options: dict, progress) -> Import
     return report
 
 
-def _is_control(char: str) -> bool:
-    return char not in "\t\n\r" and unicodedata.category(char) == "Cc"
-
-
 def _scrub_controls(report: ImportReport) -> None:
     """Remove control characters (NUL, BEL, ESC, C1...) from every text cell before anything
     is stored, with a count in the report: they are invisible, break spreadsheets that read
@@ -113,10 +109,10 @@ def _scrub_controls(report: ImportReport) -> None:
         for row in rows:
             for column, value in row.items():
                 texts = value if isinstance(value, tuple) else (value,)
-                if not any(isinstance(t, str) and any(map(_is_control, t)) for t in texts):
+                if not any(isinstance(t, str) and any(map(is_control, t)) for t in texts):
                     continue
-                cleaned = tuple("".join(c for c in t if not _is_control(c))
-                                if isinstance(t, str) else t for t in texts)
+                cleaned = tuple(without_controls(t) if isinstance(t, str) else t
+                                for t in texts)
                 removed += sum(len(a) - len(b) for a, b in zip(texts, cleaned)
                                if isinstance(a, str))
                 cells += 1
