@@ -147,7 +147,7 @@ def test_lock_of_a_killed_writer_is_released(tmp_path):
 
 @pytest.mark.parametrize("args, expected", [
     (["llm", "=1+1", "H100 SXM"], "looks like a formula"),
-    (["llm", "x", "H100 SXM"], "fits 1 model row: 'Mixtral-8x7B'"),
+    (["llm", "x", "H100 SXM"], "not a full model name; it fits 2 model rows: 'Mixtral-8x7B'"),
     (["llm", "1", "H100 SXM"], "is not a full model name"),
     (["sheet", "show", "t"], "fits 1 hardware row: 'T4' (id t4)"),
     (["sheet", "show", "=T4"], "looks like a formula"),
@@ -162,7 +162,8 @@ def test_junk_names_are_errors_with_candidates(args, expected, tmp_path, capsys)
 
 
 @pytest.mark.parametrize("written, expected", [
-    ("h200", "h200-sxm-141gb"), ("NVIDIA H200", "h200-sxm-141gb"), ("nvidia h100_sxm", "h100-sxm5-80gb"),
+    ("h200", "h200-sxm-141gb"), ("NVIDIA H200", "h200-sxm-141gb"),
+    ("nvidia h100_sxm", "h100-sxm5-80gb"),
     ("\uff28\uff11\uff10\uff10 SXM", "h100-sxm5-80gb"), ("tesla-t4", "t4"),
 ])
 def test_documented_normalisation(written, expected):

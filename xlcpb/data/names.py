@@ -97,14 +97,14 @@ def resolve(query, rows: list[dict], label: str, names: callable, argument: str,
         raise CPBError(f"{argument} = {query!r}: expected a {label} name.", argument=argument,
                        value=query, fix=f"Give a {label} name, such as "
                                         f"{names(rows[0])[0]!r}." if rows else "", kind="value")
+    matches = exact_matches(query, rows, names, prefixes)  # none for formula-looking text
+    if len(matches) == 1:
+        return matches[0]
     candidates = ", ".join(closest(query, rows, names)) if rows else ""
     if looks_like_formula(query):
         raise CPBError(f"{argument} = {query!r}: looks like a formula, not a {label} name.",
                        argument=argument, value=query,
                        fix=f"Give a {label} name, such as {candidates}.", kind="value")
-    matches = exact_matches(query, rows, names, prefixes)
-    if len(matches) == 1:
-        return matches[0]
     if matches:
         listed = "; ".join(_label(row, names) for row in matches)
         raise CPBError(f"{argument} = {query!r} names {len(matches)} {label} rows: {listed}.",
@@ -116,7 +116,8 @@ def resolve(query, rows: list[dict], label: str, names: callable, argument: str,
     if partial:
         listed = ", ".join(_label(row, names) for row in partial[:2 * MAX_CANDIDATES])
         raise CPBError(f"{argument} = {query!r} is not a full {label} name; it fits "
-                       f"{len(partial)} {label} row{'s' * (len(partial) != 1)}: {listed}.", argument=argument,
+                       f"{len(partial)} {label} row{'s' * (len(partial) != 1)}: {listed}.",
+                       argument=argument,
                        value=query, fix="Name one of them exactly (its id always works).",
                        kind="na")
     raise CPBError(f"{argument} = {query!r}: no {label} of that name.", argument=argument,

@@ -114,20 +114,21 @@ class SheetStore:
     def read(self, version: str | None = None) -> dict[str, list[dict]]:
         """The user's rows of each kind at ``version`` (default: current), validated.
 
-        Every table of the sheet must be there: a version missing one is an error, never an
-        empty table (a user-only kind added after the version was written reads as empty).
+        Every table the version recorded (``version.json``'s row counts) must be there: a
+        missing one is an error, never an empty table. A kind added to xlcpb after the version
+        was written reads as empty.
         """
         version = self.resolve(version) if version else self.current_version()
         if version is None:
             return {kind: [] for kind in STORED_KINDS}
         folder = self.versions_dir / version
-        self._meta(folder)
+        recorded = self._meta(folder)["rows"]
         tables = {}
         for name in STORED_KINDS:
             kind = schema()[name]
             path = folder / kind.file
             if not path.is_file():
-                if name in USER_ONLY_KINDS:
+                if name not in recorded:
                     tables[name] = []
                     continue
                 self._broken(path, f"missing: version {version} has no {kind.title} table")
