@@ -553,3 +553,22 @@ def test_no_two_rows_share_a_normalised_name(catalog):
     for row in rows:
         for name in names(row):
             assert owner.setdefault(normalise(name), row["id"]) == row["id"], name
+
+
+@pytest.mark.parametrize("column, value, expected", [
+    ("flops_per_s_per_device", 65.0, "implausibly small for FLOP/s"),
+    ("flops_per_s_per_device", 1e308, "implausibly large for FLOP/s"),
+    ("memory_bandwidth_bytes_per_s_per_device", 3.35, "implausibly small for B/s"),
+    ("memory_bandwidth_bytes_per_s_per_device", 1e300, "implausibly large for B/s"),
+])
+def test_llm_hardware_figures_are_plausible_at_both_ends(column, value, expected):
+    from xlcpb.engine.llm import llm_inference
+    arguments = dict(params=1.56e9, active_params=1.56e9, n_experts=1, experts_per_token=1,
+                     n_layers=48, n_heads=25, n_kv_heads=25, head_dim=64,
+                     weight_bytes_per_param=2, kv_bytes_per_value=2,
+                     flops_per_s_per_device=65e12, memory_bandwidth_bytes_per_s_per_device=320e9,
+                     memory_bytes_per_device=16e9, devices=1, batch=1, input_tokens=1,
+                     output_tokens=1000, compute_efficiency=0.5, memory_efficiency=0.8,
+                     step_overhead_s=0.0, usable_memory_fraction=0.9)
+    with pytest.raises(CPBError, match=expected):
+        llm_inference(**{**arguments, column: value})

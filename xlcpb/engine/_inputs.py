@@ -98,6 +98,34 @@ def at_least(name: str, value, floor: float, unit: str, hint: str,
     return array
 
 
+# Plausible hardware figures. Below the floor is a unit slip (65 typed for 65e12 FLOP/s, i.e.
+# TFLOP/s as FLOP/s; GB/s as B/s); above the ceiling no hardware comes near - a wrong cell.
+# Per device, the ceilings are the sheet's own (schema.toml: 1e17 FLOP/s, 1e14 B/s; the
+# fastest devices are below 1e16 FLOP/s dense and 1e13 B/s); a cluster of 100,000 devices
+# stays below 1e22 FLOP/s.
+MIN_PLAUSIBLE_FLOPS_PER_S = 1e9
+MAX_PLAUSIBLE_FLOPS_PER_S_PER_DEVICE = 1e17
+MAX_PLAUSIBLE_FLOPS_PER_S = 1e22
+MIN_PLAUSIBLE_BYTES_PER_S = 1e9
+MAX_PLAUSIBLE_BYTES_PER_S_PER_DEVICE = 1e14
+FLOPS_UNIT_HINT = ("Give the hardware speed in FLOP/s, not TFLOP/s: "
+                   "65 TFLOP/s is 65e12 (=65*10^12).")
+BYTES_UNIT_HINT = ("Give the memory bandwidth in bytes per second, not GB/s: "
+                   "3.35 TB/s is 3.35e12.")
+
+
+def device_flops_per_s(name: str, value) -> np.ndarray:
+    """One device's peak [FLOP/s], refused outside the plausible range."""
+    return at_least(name, value, MIN_PLAUSIBLE_FLOPS_PER_S, "FLOP/s", FLOPS_UNIT_HINT,
+                    ceiling=MAX_PLAUSIBLE_FLOPS_PER_S_PER_DEVICE)
+
+
+def device_bytes_per_s(name: str, value) -> np.ndarray:
+    """One device's memory bandwidth [B/s], refused outside the plausible range."""
+    return at_least(name, value, MIN_PLAUSIBLE_BYTES_PER_S, "B/s", BYTES_UNIT_HINT,
+                    ceiling=MAX_PLAUSIBLE_BYTES_PER_S_PER_DEVICE)
+
+
 def whole_count(name: str, value, unit: str) -> np.ndarray:
     """A whole number of at least 1 (a batch of sequences, a number of devices)."""
     return whole(name, positive(name, value, unit), unit)

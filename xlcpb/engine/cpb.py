@@ -9,19 +9,13 @@ refuses inputs that would make a silent inf, NaN or zero cost.
 
 from __future__ import annotations
 
-from ._inputs import at_least, non_negative, positive, scalar_or_array, vectorised, whole
+from ._inputs import (FLOPS_UNIT_HINT, MAX_PLAUSIBLE_FLOPS_PER_S, MIN_PLAUSIBLE_FLOPS_PER_S,
+                      at_least, device_flops_per_s, non_negative, positive, scalar_or_array,
+                      vectorised, whole)
 
 SECONDS_PER_HOUR = 3600.0
 
-# Anything that runs a generative model does at least a GFLOP/s; a smaller figure is a unit
-# slip (65 typed where 65e12 FLOP/s, i.e. 65 TFLOP/s, was meant).
-MIN_PLAUSIBLE_FLOPS_PER_S = 1e9
-# The fastest accelerator is below 1e16 FLOP/s dense (the sheet refuses devices above 1e17,
-# schema.toml); a cluster of 100,000 such devices stays below 1e22. Larger is a wrong cell.
-MAX_PLAUSIBLE_FLOPS_PER_S_PER_DEVICE = 1e17
-MAX_PLAUSIBLE_FLOPS_PER_S = 1e22
-_FLOPS_UNIT_HINT = ("Give the hardware speed in FLOP/s, not TFLOP/s: "
-                    "65 TFLOP/s is 65e12 (=65*10^12).")
+# The plausible ranges of hardware figures live with the other input checks (_inputs.py).
 
 
 @vectorised
@@ -82,7 +76,7 @@ def time_per_byte(flops_per_byte, flops_per_s):
     """
     f_byte = non_negative("flops_per_byte", flops_per_byte, "FLOP/B")
     speed = at_least("flops_per_s", flops_per_s, MIN_PLAUSIBLE_FLOPS_PER_S, "FLOP/s",
-                     _FLOPS_UNIT_HINT, ceiling=MAX_PLAUSIBLE_FLOPS_PER_S)
+                     FLOPS_UNIT_HINT, ceiling=MAX_PLAUSIBLE_FLOPS_PER_S)
     return scalar_or_array(f_byte / speed)
 
 
@@ -148,7 +142,7 @@ def cost_from_flops(total_flops, flops_per_s, cost_per_s):
     """
     total = non_negative("total_flops", total_flops, "FLOP")
     speed = at_least("flops_per_s", flops_per_s, MIN_PLAUSIBLE_FLOPS_PER_S, "FLOP/s",
-                     _FLOPS_UNIT_HINT, ceiling=MAX_PLAUSIBLE_FLOPS_PER_S)
+                     FLOPS_UNIT_HINT, ceiling=MAX_PLAUSIBLE_FLOPS_PER_S)
     rate = non_negative("cost_per_s", cost_per_s, "currency/s")
     return scalar_or_array(total / speed * rate)
 
@@ -178,9 +172,7 @@ def hardware_flops_per_s(flops_per_s_per_device, devices=1):
     >>> hardware_flops_per_s(125e12, 10) == 1.25e15
     True
     """
-    speed = at_least("flops_per_s_per_device", flops_per_s_per_device,
-                     MIN_PLAUSIBLE_FLOPS_PER_S, "FLOP/s", _FLOPS_UNIT_HINT,
-                     ceiling=MAX_PLAUSIBLE_FLOPS_PER_S_PER_DEVICE)
+    speed = device_flops_per_s("flops_per_s_per_device", flops_per_s_per_device)
     count = whole("devices", positive("devices", devices, "devices"), "devices")
     return scalar_or_array(speed * count)
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._inputs import (fraction, non_negative, positive, scalar_or_array, vectorised, whole,
-                      whole_count)
+from ._inputs import (device_bytes_per_s, device_flops_per_s, fraction, non_negative, positive,
+                      scalar_or_array, vectorised, whole, whole_count)
 
 KV_TENSORS = 2  # a key and a value vector per layer, KV head and token
 
@@ -247,8 +247,11 @@ def llm_inference(*, params, active_params, n_experts, experts_per_token, n_laye
     >>> str(r["decode_bound"]), round(r["tpot_s"] * 1e3, 1)
     ('memory', 12.8)
     """
-    speed = per_device_scaled(flops_per_s_per_device, devices)
-    bandwidth = per_device_scaled(memory_bandwidth_bytes_per_s_per_device, devices)
+    speed = per_device_scaled(device_flops_per_s("flops_per_s_per_device",
+                                                 flops_per_s_per_device), devices)
+    bandwidth = per_device_scaled(device_bytes_per_s("memory_bandwidth_bytes_per_s_per_device",
+                                                     memory_bandwidth_bytes_per_s_per_device),
+                                  devices)
     memory = per_device_scaled(memory_bytes_per_device, devices)
     count = whole_count("batch", batch, "sequences")
     prompt = positive("input_tokens", input_tokens, "tokens")
