@@ -572,3 +572,12 @@ def test_llm_hardware_figures_are_plausible_at_both_ends(column, value, expected
                      step_overhead_s=0.0, usable_memory_fraction=0.9)
     with pytest.raises(CPBError, match=expected):
         llm_inference(**{**arguments, column: value})
+
+
+@pytest.mark.parametrize("kind", ["not-a-zip", "truncated", "no-workbook-xml", "utf16-sheet",
+                                  "billion-laughs", "zip-bomb", "outside-target"])
+def test_hostile_workbooks_are_refused_by_import_in_one_line(kind, home_with_a_row, tmp_path):
+    source = _hostile_workbook(kind, tmp_path)
+    before = _sheet_fingerprint(home_with_a_row)
+    assert_one_line_error(run_cli(["import", str(source)], home_with_a_row), str(source))
+    assert _sheet_fingerprint(home_with_a_row) == before
