@@ -165,9 +165,15 @@ def test_epoch_hardware_new_rows_and_known_chips_as_conflicts(pricelists):
     assert (ironwood["memory_bytes"], ironwood["memory_bandwidth_bytes_per_s"]) == \
         (192e9, 7.37e12)
     assert "Amazon Trainium3" not in hardware  # no memory figures
-    # names that only resemble a sheet row are other chips, imported under their own id
-    assert hardware["NVIDIA A40 PCIe"]["id"] == "nvidia-a40-pcie"
-    assert hardware["NVIDIA L40"]["memory_bytes"] == 48e9
+    # exact names only: the A40 is the sheet's A40 (was: the A100 40GB), the L40 its L40 (was:
+    # the L40S); a name that only resembles rows ("NVIDIA A100") is skipped naming them
+    existing = {c["row"]: c["existing"] for c in report.conflicts}
+    assert existing["NVIDIA A40 PCIe"] == "a40" and existing["NVIDIA L40"] == "l40"
+    resembling = next(examples for reason, examples in report.skipped_examples.items()
+                      if reason.startswith("resembles sheet rows"))
+    assert "NVIDIA A100 ~ a100-sxm4-40gb, a100-sxm4-80gb, a100-pcie-40gb, a100-pcie-80gb" \
+        in resembling
+    assert "NVIDIA A100" not in hardware and "NVIDIA V100" not in hardware
     assert any(c["existing"] == "h100-sxm5-80gb" for c in report.conflicts)
     assert report.rows_read == 170
 

@@ -86,6 +86,14 @@ def exact_matches(query: str, rows: list[dict], names, prefixes=()) -> list[dict
     return [row for row in rows if forms & {normalise(n) for n in names(row)}]
 
 
+def partial_matches(query: str, rows: list[dict], names) -> list[dict]:
+    """The rows whose names hold every word and number of ``query`` ("A100" fits the four
+    A100s): candidates to list in an error, never a match."""
+    wanted = _tokens(query)
+    return [row for row in rows
+            if wanted and wanted <= set().union(*(_tokens(n) for n in names(row)))]
+
+
 def resolve(query, rows: list[dict], label: str, names: callable, argument: str,
             prefixes=()) -> dict:
     """The one row of ``rows`` that ``query`` names exactly (see the module docstring).
@@ -110,9 +118,7 @@ def resolve(query, rows: list[dict], label: str, names: callable, argument: str,
         raise CPBError(f"{argument} = {query!r} names {len(matches)} {label} rows: {listed}.",
                        argument=argument, value=query,
                        fix="Name one of them by its id.", kind="na")
-    wanted = _tokens(query)
-    partial = [row for row in rows
-               if wanted and wanted <= set().union(*(_tokens(n) for n in names(row)))]
+    partial = partial_matches(query, rows, names)
     if partial:
         listed = ", ".join(_label(row, names) for row in partial[:2 * MAX_CANDIDATES])
         raise CPBError(f"{argument} = {query!r} is not a full {label} name; it fits "

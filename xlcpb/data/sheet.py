@@ -21,7 +21,7 @@ from pathlib import Path
 from ..errors import CPBError
 from ._toml import toml_reader
 from .csvfiles import parse_csv_text
-from .names import exact_matches, normalise, resolve
+from .names import exact_matches, normalise, partial_matches, resolve
 from .quality import price_age_days
 from .schema import KINDS, check_references, schema
 from .store import HOME_ENV, SheetStore
@@ -85,6 +85,10 @@ class Sheet:
         """Every hardware row ``name`` names exactly (none, one, or several): no error."""
         rows = self.tables["hardware"]
         return exact_matches(name, rows, _hardware_names, _vendors(rows, "vendor"))
+
+    def hardware_resembling(self, name: str) -> list[dict]:
+        """Hardware rows whose names hold every word and number of ``name`` (not matches)."""
+        return partial_matches(name, self.tables["hardware"], _hardware_names)
 
     def field(self, name: str, field_name: str) -> object:
         """One field of a hardware row: a column name, or a precision for its FLOP/s."""

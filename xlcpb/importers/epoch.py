@@ -2,9 +2,11 @@
 
 SI units already (FLOP/s, bytes, byte/s, W). A chip whose Epoch name is exactly a name of a
 sheet row (:mod:`xlcpb.data.names`: "NVIDIA Tesla T4" is the T4) is a conflict, reported and
-not imported. A name that only resembles one is another chip ("A40 PCIe" is not the A100
-40GB, "L40" not the L40S) and is imported under its own id. Rows without memory or bandwidth
-- which every estimate needs - are skipped.
+not imported. A name that only resembles sheet rows ("NVIDIA A100" fits four A100s) is never
+taken for one of them - it used to be: "A40 PCIe" became the A100 40GB, "L40" the L40S - and
+is skipped with the rows it resembles named, since it may be a second row for one chip; add
+it with ``xlcpb sheet add hardware`` if it is another. Rows without memory or bandwidth -
+which every estimate needs - are skipped.
 """
 
 from __future__ import annotations
@@ -44,6 +46,12 @@ def import_epoch(path: Path, report: ImportReport, sheet: Sheet, progress=None,
             report.skip("name is a name of several rows already in the sheet", name)
             continue
         existing = matches[0] if matches else None
+        if existing is None and sheet.hardware_resembling(name):
+            similar = ", ".join(row["id"] for row in sheet.hardware_resembling(name))
+            report.skip("resembles sheet rows without being one of them: not imported "
+                        "(add it with 'xlcpb sheet add hardware' if it is another chip)",
+                        f"{name} ~ {similar}")
+            continue
         if existing is None and any(row["id"] == slug(name) for row in sheet.tables["hardware"]):
             report.skip("its id is already used by another sheet row", name)
             continue
