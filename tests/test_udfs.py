@@ -218,3 +218,20 @@ def test_price_info_tells_where_the_chosen_price_comes_from():
         (dt.date.today() - observed).days
     with pytest.raises(xlwings.XlwingsError, match="field = 'colour'"):
         scalar(udfs, "cpb_price_info", "H100 SXM", "colour")
+
+
+def test_a_new_sheet_version_is_never_answered_from_an_earlier_one(tmp_path, monkeypatch):
+    """Single-cell LLM estimates are kept per input (recalculation repeats them); a new
+    version of the user's sheet must still change the answer at once."""
+    from xlcpb.data.sheet import load_bundled
+    from xlcpb.data.store import SheetStore
+    monkeypatch.setenv("XLCPB_HOME", str(tmp_path))
+    before = scalar(udfs, "cpb_llm_tpot", "Llama-3.1-8B", "H100 SXM")
+    assert scalar(udfs, "cpb_llm_tpot", "Llama-3.1-8B", "H100 SXM") == before
+    h100 = dict(load_bundled().hardware("H100 SXM"))
+    h100.pop("origin")
+    h100["memory_bandwidth_bytes_per_s"] /= 2  # a user's slower H100: decode is memory-bound
+    SheetStore(tmp_path).write({"hardware": [h100]}, "slower H100",
+                               bundled=load_bundled().tables)
+    after = scalar(udfs, "cpb_llm_tpot", "Llama-3.1-8B", "H100 SXM")
+    assert after > 1.5 * before  # batch-1 decode reads the weights: about twice as long

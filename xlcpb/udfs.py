@@ -14,6 +14,7 @@ errors as Excel errors (see :mod:`xlcpb.excel.calls`). No arithmetic lives here.
 from __future__ import annotations
 
 import inspect
+from functools import lru_cache
 
 try:
     import xlwings as xw
@@ -98,6 +99,17 @@ def _llm(function: Function):
     estimate = callee(function.calls)
     accepted = set(inspect.signature(estimate).parameters)
 
+    @lru_cache(maxsize=4096)
+    def one_cell(field, fixed, names, numbers, sheet_version):
+        """A single cell's estimate, kept: Excel recalculates the same cells again and again.
+        ``sheet_version`` is in the key, so a new version of the user's sheet is never
+        answered from before it."""
+        return one_range(field, dict(fixed), names, numbers)
+
+    def one_range(field, fixed, names, numbers):
+        result = estimate(**fixed, **dict(zip(names, numbers)))
+        return refuse_unless_fits(result, getattr(result, field))
+
     def run(values):
         texts, problem = _texts(function, values)
         if problem:
@@ -106,11 +118,13 @@ def _llm(function: Function):
         fixed = {function.argument(name).parameter: text for name, text in texts.items()
                  if function.argument(name).parameter in accepted}
         triples = _numbers(function, values, texts)
-        names = [name for name, _, _ in triples]
+        names = tuple(name for name, _, _ in triples)
 
         def one_call(*numbers):
-            result = estimate(**fixed, **dict(zip(names, numbers)))
-            return refuse_unless_fits(result, getattr(result, field))
+            if all(type(n) is float or type(n) is int for n in numbers):
+                return one_cell(field, tuple(sorted(fixed.items())), names, numbers,
+                                load_sheet().version)
+            return one_range(field, fixed, names, numbers)
         return call(one_call, *triples)
     return run
 

@@ -126,11 +126,25 @@ def main():
         base_best, ours_best = best_of_interleaved(7, cells(identity, "identity2"),
                                                    cells(udfs, name))
         lookups.append((name.upper(), base_best, ours_best, ours_best / base_best))
-    print(f"{SINGLE_CALLS // 10:,} single-cell calls of name-taking functions")
-    print(f"{'function':<26} {'identity [s]':>13} {'function [s]':>19} {'ratio':>7}")
+    # cold: every call a new input (no result can be reused), as when a user edits a cell
+    def distinct(module, function):
+        async def many():
+            for i in range(SINGLE_CALLS // 10):
+                args = ([["identity"]], [[1]]) if function == "identity2" else \
+                    ([["Llama-3.1-8B"]], [["H100 SXM"]], [["bf16"]], [[float(i % 64 + 1)]],
+                     [[float(500 + i)]])
+                await custom_functions_call(payload(function, *args), module)
+        return lambda: asyncio.run(many())
+    base_best, ours_best = best_of_interleaved(3, distinct(identity, "identity2"),
+                                               distinct(udfs, "cpb_llm_tpot"))
+    lookups.append(("CPB_LLM_TPOT, new inputs each", base_best, ours_best,
+                    ours_best / base_best))
+    print(f"{SINGLE_CALLS // 10:,} single-cell calls of name-taking functions (a recalculation "
+          "repeats the same inputs; the last row gives every call new inputs)")
+    print(f"{'function':<30} {'identity [s]':>13} {'function [s]':>15} {'ratio':>7}")
     for label, base, ours, ratio in lookups:
-        print(f"{label:<26} {base:>13.4f} {ours:>19.4f} {ratio:>7.3f}")
-    print("ratio goal <= 1.5")
+        print(f"{label:<30} {base:>13.4f} {ours:>15.4f} {ratio:>7.3f}")
+    print("ratio goal <= 1.5 (recalculation)")
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from functools import lru_cache
 
 from ..errors import CPBError
 from .cellsafe import looks_like_formula
@@ -41,9 +42,35 @@ _TOKEN = re.compile(r"[a-z]+|\d+(?:\.\d+)?")
 MAX_CANDIDATES = 5
 
 
+@lru_cache(maxsize=8192)  # Excel asks for the same few names in every cell
 def normalise(text: str) -> str:
     """The form names are compared in: ``"NVIDIA  H100-SXM_5"`` -> ``"nvidiah100sxm5"``."""
     return _IGNORED.sub("", unicodedata.normalize("NFKC", str(text)).casefold())
+
+
+_INDEXES: dict = {}  # (id of a table, names) -> (the table, {normalised name: [rows]})
+MAX_INDEXES = 64     # tables of the sheets loaded in this process: a handful
+
+
+def _index(rows: list[dict], names) -> dict[str, list[dict]]:
+    """Every normalised name of ``rows`` -> the rows answering to it, built once per table.
+
+    Sheet tables are never changed after loading (a new sheet version is a new table), so
+    the table's identity is its key; the table is kept with its index so that the id can
+    not be reused while the entry lives.
+    """
+    key = (id(rows), names)
+    cached = _INDEXES.get(key)
+    if cached is not None and cached[0] is rows:
+        return cached[1]
+    index: dict[str, list[dict]] = {}
+    for row in rows:
+        for name in {normalise(n) for n in names(row)}:
+            index.setdefault(name, []).append(row)
+    if len(_INDEXES) >= MAX_INDEXES:
+        _INDEXES.clear()
+    _INDEXES[key] = (rows, index)
+    return index
 
 
 def _without_prefix(wanted: str, prefixes) -> set[str]:
@@ -82,8 +109,11 @@ def exact_matches(query: str, rows: list[dict], names, prefixes=()) -> list[dict
     """Every row ``query`` names exactly (after normalisation); formula-looking text none."""
     if not isinstance(query, str) or not query.strip() or looks_like_formula(query):
         return []
-    forms = _without_prefix(normalise(query), prefixes)
-    return [row for row in rows if forms & {normalise(n) for n in names(row)}]
+    index = _index(rows, names)
+    found = []
+    for form in _without_prefix(normalise(query), prefixes):
+        found += [row for row in index.get(form, ()) if not any(row is f for f in found)]
+    return found
 
 
 def partial_matches(query: str, rows: list[dict], names) -> list[dict]:

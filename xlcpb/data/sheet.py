@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -56,6 +56,19 @@ def _api_names(row: dict) -> list[str]:
             f"{row['provider']}/{row['model']}"]
 
 
+@lru_cache(maxsize=1)
+def _hardware_columns() -> dict[str, str]:
+    """The hardware sheet's columns by their normalised names."""
+    return {normalise(column): column for column in schema()["hardware"].column_names}
+
+
+@lru_cache(maxsize=1)
+def _precision_names() -> frozenset:
+    """Every precision name and alias, normalised."""
+    return frozenset(normalise(alias) for name, spec in precisions().items()
+                     for alias in [name, *spec["aliases"]])
+
+
 def _vendors(rows: list[dict], column: str) -> list[str]:
     """The vendor names a query may start with ("NVIDIA H200" is the H200)."""
     return sorted({row[column] for row in rows if row.get(column)}, key=len, reverse=True)
@@ -77,14 +90,18 @@ class Sheet:
     # -- hardware ------------------------------------------------------------------------
     def hardware(self, name: str, argument: str = "hardware") -> dict:
         """The hardware row ``name`` denotes (id, name or alias, as people write it)."""
-        rows = self.tables["hardware"]
-        return resolve(name, rows, "hardware", _hardware_names, argument,
-                       prefixes=_vendors(rows, "vendor"))
+        return resolve(name, self.tables["hardware"], "hardware", _hardware_names, argument,
+                       prefixes=self.hardware_vendors)
+
+    @cached_property
+    def hardware_vendors(self) -> list[str]:
+        """The vendor names a hardware query may start with (computed once per sheet)."""
+        return _vendors(self.tables["hardware"], "vendor")
 
     def hardware_matches(self, name: str) -> list[dict]:
         """Every hardware row ``name`` names exactly (none, one, or several): no error."""
-        rows = self.tables["hardware"]
-        return exact_matches(name, rows, _hardware_names, _vendors(rows, "vendor"))
+        return exact_matches(name, self.tables["hardware"], _hardware_names,
+                             self.hardware_vendors)
 
     def hardware_resembling(self, name: str) -> list[dict]:
         """Hardware rows whose names hold every word and number of ``name`` (not matches)."""
@@ -94,16 +111,15 @@ class Sheet:
         """One field of a hardware row: a column name, or a precision for its FLOP/s."""
         row = self.hardware(name)
         wanted = normalise(field_name) if isinstance(field_name, str) else None
-        for column in schema()["hardware"].column_names:
-            if normalise(column) == wanted:
-                value = row[column]
-                if value is None:
-                    raise CPBError(f"field = {field_name!r}: {row['name']} has no published "
-                                   f"{column}.", argument="field", value=field_name,
-                                   fix="See the notes column for why.", kind="na")
-                return "|".join(value) if isinstance(value, tuple) else value
-        if wanted in {normalise(alias) for spec_name, spec in precisions().items()
-                      for alias in [spec_name, *spec["aliases"]]}:
+        column = _hardware_columns().get(wanted)
+        if column is not None:
+            value = row[column]
+            if value is None:
+                raise CPBError(f"field = {field_name!r}: {row['name']} has no published "
+                               f"{column}.", argument="field", value=field_name,
+                               fix="See the notes column for why.", kind="na")
+            return "|".join(value) if isinstance(value, tuple) else value
+        if wanted in _precision_names():
             return self.flops_per_s(name, field_name)
         raise CPBError(f"field = {field_name!r}: not a hardware field.", argument="field",
                        value=field_name, fix=f"Use one of "

@@ -205,12 +205,28 @@ def _memoised(resolve):
     return one
 
 
+def _single_lookup(resolve, arguments):
+    """``lookup`` for single cells: the same rules as :func:`.cells.texts`, no numpy."""
+    chosen = []
+    for name, value, default in arguments:
+        array, errors = texts(name, single_cell(value), default)
+        if errors:
+            return whole_call_error(errors[0])
+        chosen.append(array.item())
+    try:
+        return resolve(*chosen)
+    except CPBError as error:
+        return whole_call_error(CellError.from_exception(error))
+
+
 def lookup(resolve, *arguments):
     """Apply ``resolve`` (text arguments -> a value) over cells and ranges of text.
 
     ``arguments`` are ``(name, value, default)`` triples; each distinct combination of
     texts is resolved once. Returns what Excel should show: a value, or a 2-D list.
     """
+    if all(not is_range(single_cell(value)) for _, value, _ in arguments):
+        return _single_lookup(resolve, arguments)  # one cell each: no arrays at all
     try:
         parsed = [(name, texts(name, value, default)) for name, value, default in arguments]
         parsed = [(name, (array.reshape(()), errors) if array.size == 1 else (array, errors))
