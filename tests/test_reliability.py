@@ -445,7 +445,7 @@ def test_every_importer_module_declares_its_formats_with_one_protocol():
         if hasattr(module, "FORMATS") and info.name != "run":
             assert all(isinstance(fmt, Format) for fmt in module.FORMATS), info.name
             declared += [fmt.name for fmt in module.FORMATS]
-    assert sorted(declared) == sorted(FORMATS) and len(set(declared)) == len(declared) == 11
+    assert sorted(declared) == sorted(FORMATS) and len(set(declared)) == len(declared) == 12
     for fmt in REGISTRY:
         assert list(inspect.signature(fmt.read).parameters) == ["path", "report", "options"]
     assert REGISTRY[-1].name == "generic"  # the fallback is asked last

@@ -10,6 +10,8 @@ from ..data.quality import with_age
 from ..data.schema import KINDS, parse_table, schema
 from ..data.sheet import layer, load_bundled
 from ..data.store import HOME_ENV, SheetStore
+from ..errors import CPBError
+from ..importers.run import apply, read_file
 from ..workbook.sheet_export import export_sheet
 from .options import add_format
 from .output import emit
@@ -24,6 +26,10 @@ TABLE_COLUMNS = {
     "api_prices": ["provider", "model", "input_price_per_mtok", "output_price_per_mtok",
                    "cached_input_price_per_mtok", "unit", "price_per_unit", "currency",
                    "effective_date", "age_days", "origin"],
+    "models": ["id", "name", "params", "active_params", "n_layers", "d_model", "n_kv_heads",
+               "context_tokens", "origin"],
+    "model_attention": ["id", "attention", "kv_lora_rank", "sliding_window_tokens",
+                        "sliding_window_layers", "n_shared_experts", "origin"],
 }
 
 
@@ -54,7 +60,7 @@ def register(subparsers) -> None:
     _subcommand(commands, "list", run_list, "list the rows of one kind",
                 "List the sheet's rows of one kind.",
                 **{"--kind": dict(choices=KINDS, default="hardware",
-                                  help="hardware (default), prices or api_prices")})
+                                  help=f"{', '.join(KINDS)} (default hardware)")})
     _subcommand(commands, "show", run_show, "every field of one piece of hardware, and its prices",
                 "Show one hardware row and its prices.",
                 name=dict(help='as people write it: "H100 SXM", "h100-sxm5-80gb"'))
@@ -70,6 +76,12 @@ def register(subparsers) -> None:
             **{"--from": dict(dest="from_file", type=Path, metavar="CSV",
                               help="a CSV file of rows with this kind's header"),
                "--message": dict(default="", help="why, for the history")})
+        if kind.name == "models":
+            kind_parser.add_argument(
+                "--from-config", type=Path, metavar="CONFIG_JSON",
+                help="a Hugging Face config.json (Llama, Qwen, Mistral/Mixtral, DeepSeek, "
+                     "Gemma, gpt-oss layouts): the model's shape and parameter counts; "
+                     "--id and --name name it (default: the config's _name_or_path)")
         for column in kind.columns:
             kind_parser.add_argument(f"--{column.name.replace('_', '-')}", dest=column.name,
                                      metavar="VALUE",
@@ -163,8 +175,31 @@ def _key_label(kind, row: dict) -> str:
     return " / ".join(str(row[k]) for k in kind.key if row.get(k) not in (None, ""))
 
 
+def run_add_config(args, store, sheet) -> int:
+    """``sheet add models --from-config``: a model from its Hugging Face config.json."""
+    report = read_file(args.from_config, "hf-config", sheet, {})
+    if not report.accepted.get("models"):
+        reasons = "; ".join(report.skipped) or "no model in it"
+        raise CPBError(f"{args.from_config}: {reasons}.", argument="--from-config",
+                       value=str(args.from_config), fix="Give the model's own config.json.")
+    for kind in ("models", "model_attention"):  # the names the user chose, if any
+        for row in report.accepted.get(kind, []):
+            row["id"] = args.id or row["id"]
+            if kind == "models":
+                row["name"] = args.name or (row["id"] if args.id else row["name"])
+    version = apply(report, store, dry_run=False)
+    row = report.accepted["models"][0]
+    active = f", {row['active_params']:,} active" if row["active_params"] else ""
+    print(f"Saved version {version} of {store.root}: model {row['id']!r} ({row['name']}), "
+          f"{row['params']:,} parameters{active}, {row['n_layers']} layers, context "
+          f"{row['context_tokens']:,} tokens. Use it by name: xlcpb llm {row['id']} ...")
+    return 0
+
+
 def run_add(args) -> int:
     store, sheet = _current(args)
+    if getattr(args, "from_config", None):
+        return run_add_config(args, store, sheet)
     kind = schema()[args.kind]
     new_rows = _rows_from_flags(args, kind)
     if args.from_file:

@@ -1,27 +1,20 @@
-"""The model catalog (``models.csv``): transformer shapes, resolved by name."""
+"""The model catalog (``models.csv``, and the user's own models): shapes, resolved by name.
+
+The catalog is a kind of the sheet (:mod:`.sheet`): bundled rows, with the user's rows from
+``xlcpb sheet add models`` layered over them, so a model added from a Hugging Face
+``config.json`` works wherever a model name does.
+"""
 
 from __future__ import annotations
 
-from functools import lru_cache
-from importlib import resources
-
-from .csvfiles import parse_csv_text
-from .names import resolve
-from .schema import schema
+from .sheet import Sheet, load_sheet
 
 
-def _model_names(row: dict) -> list[str]:
-    return [row["id"], row["name"], *row["aliases"]]
+def load_models(sheet: Sheet | None = None) -> list[dict]:
+    """Every model of the sheet in force (bundled and the user's), validated."""
+    return (sheet or load_sheet()).tables["models"]
 
 
-@lru_cache(maxsize=1)
-def load_models() -> list[dict]:
-    """Every model of the bundled catalog, validated."""
-    kind = schema()["models"]
-    text = resources.files(__package__).joinpath(kind.file).read_text("utf-8")
-    return parse_csv_text(kind, text, f"bundled {kind.file}")
-
-
-def model(name: str) -> dict:
+def model(name: str, sheet: Sheet | None = None) -> dict:
     """The catalog row ``name`` denotes ("Llama-3.1-8B", "llama3.1-8b", "gpt2-xl")."""
-    return resolve(name, load_models(), "model", _model_names, "model")
+    return (sheet or load_sheet()).model(name)

@@ -17,9 +17,10 @@ from ..errors import CPBError
 from ._toml import toml_reader
 from .number_text import parse_number
 
-KINDS = ("hardware", "prices", "api_prices")  # the price sheet's kinds (user-editable)
+# the sheet's kinds: bundled rows the user can add to or override, version by version
+KINDS = ("hardware", "prices", "api_prices", "models", "model_attention")
 USER_ONLY_KINDS = ("spend",)                    # kept in the user's store, never bundled
-CATALOG_KINDS = ("models", "workloads")        # catalogs and plans, same validation
+CATALOG_KINDS = ("workloads",)                  # plans, same validation
 LIST_SEPARATOR = "|"
 MAX_REPORTED_PROBLEMS = 20
 

@@ -69,6 +69,10 @@ def _precision_names() -> frozenset:
                      for alias in [name, *spec["aliases"]])
 
 
+def _model_names(row: dict) -> list[str]:
+    return [row["id"], row["name"], *row["aliases"]]
+
+
 def _vendors(rows: list[dict], column: str) -> list[str]:
     """The vendor names a query may start with ("NVIDIA H200" is the H200)."""
     return sorted({row[column] for row in rows if row.get(column)}, key=len, reverse=True)
@@ -192,6 +196,17 @@ class Sheet:
                            fix="Use age_days or one of "
                                f"{', '.join(k for k in row if k != 'origin')}.", kind="value")
         return "" if row[wanted] is None else row[wanted]
+
+    # -- the model catalog -----------------------------------------------------------------
+    def model(self, name: str) -> dict:
+        """The catalog row ``name`` denotes ("Llama-3.1-8B", "llama3.1-8b"), the user's own
+        models (``xlcpb sheet add models --from-config``) included."""
+        return resolve(name, self.tables["models"], "model", _model_names, "model")
+
+    def model_attention(self, model_id: str) -> dict | None:
+        """The attention and expert facts of a model (MLA, sliding window...), if recorded."""
+        return next((row for row in self.tables["model_attention"] if row["id"] == model_id),
+                    None)
 
     def api_price(self, model: str) -> dict:
         """The API price row of a text model: input and output prices per 1M tokens."""

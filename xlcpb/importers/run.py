@@ -13,13 +13,14 @@ from ..data.sheet import Sheet, load_bundled
 from ..data.store import SheetStore
 from ..engine.units import convert_currency
 from ..errors import CPBError
-from . import api_prices, aws, azure, epoch, focus, gcp, generic
+from . import api_prices, aws, azure, epoch, focus, gcp, generic, hf_config
 from .protocol import Head, Options
 from .report import ImportReport
 from .text import csv_records, parse_json, read_csv_text, read_text
 
 # Every format, in the order --help lists them and detection asks them; generic last.
-REGISTRY = tuple(fmt for module in (aws, azure, gcp, focus, api_prices, epoch, generic)
+REGISTRY = tuple(fmt for module in (aws, azure, gcp, focus, api_prices, epoch, hf_config,
+                                    generic)
                  for fmt in module.FORMATS)
 FORMATS = {fmt.name: fmt.description for fmt in REGISTRY}
 SNIFF_BYTES = 64 * 1024
