@@ -155,8 +155,8 @@ def test_fleet_budget_recalculates_in_libreoffice_after_publish(example, tmp_pat
     assert shown["names"]["TotalBudget"] == pytest.approx(low.total_cost, rel=1e-9)
 
 
-def test_budget_vs_actual_on_the_focus_sample(shared, capsys):
-    focus = shared / "pricelists" / "06_focus_1.0_sample_1000rows.csv"
+def test_budget_vs_actual_on_the_focus_sample(test_data, capsys):
+    focus = test_data / "pricelists" / "06_focus_1.0_sample_1000rows.csv"
     assert main(["actuals", "--focus", str(focus), "--start", "2024-09", "--months", "3",
                  "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)

@@ -1,0 +1,68 @@
+"""The tests' own data: inside the repository, byte-for-byte what its provenance says.
+
+A clone with nothing beside it must pass the tests (the README's test command), so no test,
+benchmark or package file may read the project's shared material (``../shared``).
+"""
+
+import hashlib
+import re
+
+import pytest
+
+from conftest import ROOT, TEST_DATA
+
+FOLDERS = ["pricelists", "reference"]
+TABLE_ROW = re.compile(r"^\| `(?P<name>[^`]+)` \| (?P<size>[\d,]+) \| `(?P<sha>[0-9a-f]{64})` \|$",
+                       re.M)
+# Files that still name ../shared, each with the reason; the LLM calibration work removes them
+# when the published measurements are bundled with the package.
+STILL_READ_FROM_SHARED = {
+    "tests/test_llm.py": "published LLM measurements (calibration)",
+    "tests/bench/bench_accuracy.py": "published LLM measurements (calibration)",
+    "xlcpb/cli/calibrate_cmd.py": "published LLM measurements (calibration)",
+    "xlcpb/estimators/calibration.py": "published LLM measurements (calibration)",
+    "xlcpb/data/calibration_map.toml": "published LLM measurements (calibration)",
+}
+SHARED_PATH = re.compile(r"""\.\./shared\b|["']shared["']\s*/|/\s*["']shared["']"""
+                         r"""|\bshared/(?:pricelists|reference|seeds)\b""")
+
+
+def _listed(folder):
+    text = (TEST_DATA / folder / "PROVENANCE.md").read_text("utf-8")
+    return {m["name"]: (int(m["size"].replace(",", "")), m["sha"]) for m in TABLE_ROW.finditer(text)}
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_every_file_is_listed_with_its_size_and_sha256(folder):
+    listed = _listed(folder)
+    present = {p.name for p in (TEST_DATA / folder).iterdir() if p.name != "PROVENANCE.md"}
+    assert present == set(listed), "tests/data/%s: listed and present files differ" % folder
+    for name, (size, sha) in listed.items():
+        data = (TEST_DATA / folder / name).read_bytes()
+        assert (len(data), hashlib.sha256(data).hexdigest()) == (size, sha), name
+
+
+def test_price_lists_match_the_hashes_their_sources_published():
+    # The provenance text (verbatim from the shared README) gives each file's sha256 too: the
+    # copies are the files it describes, not edited ones.
+    text = (TEST_DATA / "pricelists" / "PROVENANCE.md").read_text("utf-8")
+    published = dict(re.findall(r"^(\d\d_\S+)\s+\([\d,]+ B.*?\n.*?sha256:\s+([0-9a-f]{64})",
+                                text, re.M | re.S))
+    assert len(published) == 10
+    assert {name: sha for name, (_, sha) in _listed("pricelists").items()} == published
+
+
+def test_nothing_reads_the_shared_folder_beside_the_checkout():
+    offenders = []
+    for folder in ("tests", "xlcpb", ".ci"):
+        for path in sorted((ROOT / folder).rglob("*")):
+            relative = path.relative_to(ROOT).as_posix()
+            if (not path.is_file() or relative.startswith("tests/data/")
+                    or path.suffix in {".pyc", ".xlsx"} or relative in STILL_READ_FROM_SHARED
+                    or relative == "tests/test_test_data.py"):
+                continue
+            for number, line in enumerate(path.read_text("utf-8", "replace").splitlines(), 1):
+                if SHARED_PATH.search(line):
+                    offenders.append(f"{relative}:{number}: {line.strip()}")
+    assert not offenders, "reads ../shared (copy the file into tests/data/ instead):\n" + \
+        "\n".join(offenders)
