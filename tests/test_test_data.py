@@ -20,11 +20,9 @@ STILL_READ_FROM_SHARED = {
     "tests/test_llm.py": "published LLM measurements (calibration)",
     "tests/bench/bench_accuracy.py": "published LLM measurements (calibration)",
     "xlcpb/cli/calibrate_cmd.py": "published LLM measurements (calibration)",
-    "xlcpb/estimators/calibration.py": "published LLM measurements (calibration)",
-    "xlcpb/data/calibration_map.toml": "published LLM measurements (calibration)",
 }
-SHARED_PATH = re.compile(r"""\.\./shared\b|["']shared["']\s*/|/\s*["']shared["']"""
-                         r"""|\bshared/(?:pricelists|reference|seeds)\b""")
+# a path into the shared folder: "../shared/...", ROOT.parent / "shared", "shared" / ...
+SHARED_PATH = re.compile(r"""\.\./shared\b|["']shared["']\s*/|/\s*["']shared["']""")
 
 
 def _listed(folder):
