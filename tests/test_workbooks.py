@@ -232,3 +232,33 @@ def test_publish_lock_protects_sheets(fresh, tmp_path):
     book = openpyxl.load_workbook(out)
     assert book["Calculations"].protection.sheet and book["Inputs"].protection.sheet
     assert book["Inputs"]["B4"].protection.locked is False  # inputs stay editable
+
+
+# Microsoft's ROUND examples (support.microsoft.com, "ROUND function"), and Excel's halves.
+@pytest.mark.parametrize("formula, expected", [
+    ("=ROUND(2.5,0)", 3.0), ("=ROUND(-2.5,0)", -3.0), ("=ROUND(0.5,0)", 1.0),
+    ("=ROUND(2.15,1)", 2.2), ("=ROUND(2.149,1)", 2.1), ("=ROUND(-1.475,2)", -1.48),
+    ("=ROUND(21.5,-1)", 20.0), ("=ROUND(626.3,-3)", 1000.0), ("=ROUND(1.98,-1)", 0.0),
+    ("=ROUND(-50.55,-2)", -100.0), ("=ROUND(Half,0)", 3.0)])
+def test_template_round_is_excels_halves_away_from_zero(formula, expected):
+    from xlcpb.workbook.evaluate import evaluate
+
+    assert evaluate(formula, {"Half": 2.5}) == expected
+
+
+def test_defined_names_past_column_z(tmp_path):
+    import xlsxwriter
+
+    from xlcpb.workbook.build import Renderer
+    from xlcpb.workbook.columns import column_letter
+
+    assert [column_letter(c) for c in (0, 25, 26, 27, 51, 52, 701, 702)] == \
+        ["A", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA"]
+    book = xlsxwriter.Workbook(tmp_path / "names.xlsx")
+    book.add_worksheet("Inputs")
+    Renderer(book, {}).define("Wide", "Inputs", 3, 27, last_row=5)
+    book.close()
+    names = {name: ref for name, ref in
+             ((n.name, n.attr_text) for n in openpyxl.load_workbook(tmp_path / "names.xlsx")
+              .defined_names.values())}
+    assert names["Wide"] == "'Inputs'!$AB$4:$AB$6"

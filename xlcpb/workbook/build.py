@@ -14,12 +14,12 @@ import datetime as dt
 from pathlib import Path
 
 import xlsxwriter
-from xlsxwriter.utility import xl_rowcol_to_cell
 
 from .. import __version__
 from ..data.schema import schema
 from ..data.sheet import load_bundled, precisions
 from ..errors import CPBError
+from .columns import cell_reference, column_letter
 from .evaluate import evaluate
 from .files import atomic_output
 from .template import load_template
@@ -33,6 +33,8 @@ HARDWARE_COLUMNS = ["name", "id", "vendor", "memory_bytes", "memory_bandwidth_by
                     "fp32", "tf32", "fp16", "bf16", "fp8", "int8", "fp4", "tdp_watts"]
 PRICE_COLUMNS = ["hardware_id", "provider", "region", "instance_type", "pricing_model",
                  "price_per_device_hour", "currency", "effective_date"]
+# the Hardware sheet's dropdown lists (precisions, pricing models): after one blank column
+LISTS_COLUMN = len(HARDWARE_COLUMNS) + 1
 PAPER = "Xiaoyi Li, Cost-Per-Byte Principle in Generative AI (section 6)"
 BUILD_DATE_LABEL = "Build date"
 
@@ -70,9 +72,9 @@ class Renderer:
         return worksheet
 
     def define(self, name: str, sheet: str, row: int, column: int, last_row: int | None = None):
-        reference = f"='{sheet}'!${chr(65 + column)}${row + 1}"
+        reference = f"='{sheet}'!{cell_reference(row, column, absolute=True)}"
         if last_row is not None and last_row != row:
-            reference += f":${chr(65 + column)}${last_row + 1}"
+            reference += f":{cell_reference(last_row, column, absolute=True)}"
         self.book.define_name(name, reference)
 
 
@@ -233,21 +235,21 @@ def _checks(renderer: Renderer, worksheet) -> None:
         "type": "cell", "criteria": "==", "value": False, "format": bad})
     row += 1
     worksheet.write(row, 0, "All checks pass")
-    worksheet.write_formula(row, 1, f"=AND({xl_rowcol_to_cell(first_check, 1)}:"
-                                    f"{xl_rowcol_to_cell(row - 2, 1)})", None, True)
+    worksheet.write_formula(row, 1, f"=AND({cell_reference(first_check, 1)}:"
+                                    f"{cell_reference(row - 2, 1)})", None, True)
     renderer.book.define_name("AllChecksPass", f"='Checks'!$B${row + 1}")
 
 
 def _hardware_sheet_ranges() -> dict:
     sheet = load_bundled()
     hardware_rows = len(sheet.tables["hardware"])
-    lists_column = chr(65 + len(HARDWARE_COLUMNS) + 1)
+    lists_column = column_letter(LISTS_COLUMN)
+    models_column = column_letter(LISTS_COLUMN + 1)
     return {
         "hardware": f"='Hardware'!$A${FIRST_ROW}:$A${FIRST_ROW + hardware_rows - 1}",
         "precisions": f"='Hardware'!${lists_column}${FIRST_ROW}:${lists_column}"
                       f"${FIRST_ROW + len(precisions()) - 1}",
-        "pricing_models": f"='Hardware'!${chr(ord(lists_column) + 1)}${FIRST_ROW}:"
-                          f"${chr(ord(lists_column) + 1)}"
+        "pricing_models": f"='Hardware'!${models_column}${FIRST_ROW}:${models_column}"
                           f"${FIRST_ROW + len(_pricing_models()) - 1}",
     }
 
@@ -274,7 +276,7 @@ def _hardware(renderer: Renderer) -> None:
                 worksheet.write(FIRST_ROW - 1 + offset, column, value,
                                 renderer.style("0.000E+00" if isinstance(value, float) and
                                                value > 1e6 else None))
-    lists_column = len(HARDWARE_COLUMNS) + 1
+    lists_column = LISTS_COLUMN
     worksheet.write(FIRST_ROW - 2, lists_column, "precision", header)
     worksheet.write(FIRST_ROW - 2, lists_column + 1, "pricing model", header)
     for offset, name in enumerate(precisions()):
