@@ -22,7 +22,7 @@ import numpy as np
 
 from ..data._toml import toml_reader
 from ..data.csvfiles import read_text_bounded
-from ..engine.precision import round_significant
+from ..engine.significant_digits import round_significant
 from ..errors import CPBError
 from .llm import Efficiency, default_efficiency, estimate_llm
 
