@@ -67,10 +67,9 @@ def needed_modules(root: Path) -> dict[str, Path]:
 
 
 def needed_data(root: Path, texts: list[str]) -> list[Path]:
-    """The bundled data files named in ``texts`` or in a data file named there, and so on
+    """The package's data files named in ``texts`` or in a data file named there, and so on
     (schema.toml names each table's CSV file)."""
-    candidates = sorted(path for path in (root / "data").iterdir()
-                        if path.suffix in DATA_SUFFIXES)
+    candidates = sorted(path for path in root.rglob("*") if path.suffix in DATA_SUFFIXES)
     chosen: list[Path] = []
     while True:
         new = [path for path in candidates if path not in chosen
