@@ -27,7 +27,8 @@ SHARED_PATH = re.compile(r"""\.\./shared\b|["']shared["']\s*/|/\s*["']shared["']
 
 def _listed(folder):
     text = (TEST_DATA / folder / "PROVENANCE.md").read_text("utf-8")
-    return {m["name"]: (int(m["size"].replace(",", "")), m["sha"]) for m in TABLE_ROW.finditer(text)}
+    return {match["name"]: (int(match["size"].replace(",", "")), match["sha"])
+            for match in TABLE_ROW.finditer(text)}
 
 
 @pytest.mark.parametrize("folder", FOLDERS)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from xlcpb.data.plan import parse_plan_text
 from xlcpb.estimators.budget import BudgetSettings, prepare, project
-from xlcpb.workbook.budget_book import render_budget
+from xlcpb.workbook.budget.book import render_budget
 from xlcpb.workbook.publish import publish
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,7 +13,7 @@ from ..data.store import SheetStore
 from ..errors import CPBError
 from ..estimators.budget import (UNIT_NAMES, BudgetSettings, prepare, project, scenario_totals,
                                  tornado, variance)
-from ..workbook.budget_book import render_budget
+from ..workbook.budget.book import render_budget
 from ..workbook.files import refuse_to_replace
 from .options import add_format, number
 from .output import emit
