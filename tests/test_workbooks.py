@@ -29,7 +29,7 @@ ENGINE_FIELDS = {"TotalBytes": "size_bytes", "FlopsPerByte": "flops_per_byte",
 @pytest.fixture(scope="module")
 def fresh(tmp_path_factory):
     out = tmp_path_factory.mktemp("built")
-    build_all(template_paths(ROOT / "templates"), out, "2000-01-01")
+    build_all(template_paths(ROOT / "xlcpb" / "templates"), out, "2000-01-01")
     return out
 
 

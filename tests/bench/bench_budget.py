@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def plan_text(workloads: int) -> str:
-    spec = tomllib.loads((ROOT / "templates" / "fleet_budget.toml").read_text("utf-8"))
+    spec = tomllib.loads((ROOT / "xlcpb" / "templates" / "fleet_budget.toml").read_text("utf-8"))
     header, *rows = spec["plan"]["csv"].strip().splitlines()
     lines = [header]
     for index in range(workloads):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 
+from .bundled import bundled_text
 from .csvfiles import parse_csv_text
 from .names import resolve
 from .schema import schema
@@ -18,8 +18,7 @@ def _model_names(row: dict) -> list[str]:
 def load_models() -> list[dict]:
     """Every model of the bundled catalog, validated."""
     kind = schema()["models"]
-    text = resources.files(__package__).joinpath(kind.file).read_text("utf-8")
-    return parse_csv_text(kind, text, f"bundled {kind.file}")
+    return parse_csv_text(kind, bundled_text(kind.file), f"bundled {kind.file}")
 
 
 def model(name: str) -> dict:

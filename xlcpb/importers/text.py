@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
-from ..data._toml import toml_reader
+from ..data.bundled import bundled_toml
 from ..data.number_text import parse_number_or_none
 from ..errors import CPBError
 
@@ -16,8 +15,7 @@ MAX_IN_MEMORY_BYTES = 512 * 1024 ** 2   # files read whole (JSON, small CSV) mus
 
 @lru_cache(maxsize=1)
 def header_vocabulary() -> dict:
-    text = resources.files("xlcpb.data").joinpath("import_headers.toml").read_text("utf-8")
-    return toml_reader.loads(text)
+    return bundled_toml("import_headers.toml")
 
 
 def check_size(path: Path, limit: int = MAX_IMPORT_BYTES) -> int:

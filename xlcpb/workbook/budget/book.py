@@ -50,7 +50,7 @@ def render_budget(prepared: Prepared, result: BudgetResult, out: Path, title: st
 
 
 def build_budget_template(spec: dict, out: Path, build_date: str) -> Path:
-    """A budget template spec (``templates/fleet_budget.toml``) rendered."""
+    """A budget template spec (``xlcpb/templates/fleet_budget.toml``) rendered."""
     plan = parse_plan_text(spec["plan"]["csv"].strip(), spec["path"])
     prepared = prepare(plan)
     result = project(prepared, BudgetSettings(**spec.get("settings", {})))
