@@ -1,6 +1,7 @@
 """The architecture holds: each layer imports only the layers before it."""
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -158,13 +159,26 @@ def _collection(node) -> bool:
                              ast.ListComp, ast.SetComp, ast.DictComp))
 
 
+COUNTER_NAMES = re.compile(r"^(i|n|index|position|offset|row|column|count|number)$"
+                           r"|_(index|position|row|column|count)$")
+
+
 def _counting(node: ast.BinOp) -> bool:
-    """Positions and counts, not quantities: i + 1, n - 1, len(rows) - shown."""
-    def count(side):
-        return (isinstance(side, ast.Constant) and side.value == 1 and type(side.value) is int
-                or isinstance(side, ast.Call) and isinstance(side.func, ast.Name)
+    """Positions and counts, not quantities: index + 1, position - 1, len(rows) - shown."""
+    def length(side):
+        return (isinstance(side, ast.Call) and isinstance(side.func, ast.Name)
                 and side.func.id == "len")
-    return isinstance(node.op, (ast.Add, ast.Sub)) and (count(node.left) or count(node.right))
+
+    def one(side):
+        return isinstance(side, ast.Constant) and type(side.value) is int and side.value == 1
+
+    def counter(side):
+        return isinstance(side, ast.Name) and bool(COUNTER_NAMES.search(side.id))
+
+    left, right = node.left, node.right
+    return isinstance(node.op, (ast.Add, ast.Sub)) and (
+        length(left) or length(right) or one(right) and counter(left)
+        or one(left) and counter(right))
 
 
 def arithmetic_in(tree) -> list:
@@ -217,6 +231,7 @@ def test_no_arithmetic_outside_the_engine(path):
     ("x = math.log10(a)", True), ("x = month % 12", True),
     ("x = 'a' + b", False), ("x = f'{a}' + b", False), ("x = set(a) - set(b)", False),
     ("x = names + tuple(b)", False), ("x = index + 1", False), ("x = len(rows) - shown", False),
-    ("x = '%s' % a", False), ("x = [a] * 3", False), ("x = min(a, b)", False)])
+    ("x = '%s' % a", False), ("x = [a] * 3", False), ("x = min(a, b)", False),
+    ("x = 1 - swing", True), ("x = share + 1", True), ("x = row_index + 1", False)])
 def test_the_arithmetic_finder(code, flagged):
     assert bool(arithmetic_in(ast.parse(code))) == flagged

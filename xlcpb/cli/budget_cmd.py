@@ -69,7 +69,7 @@ def register(subparsers) -> None:
 
 
 def _example_path() -> Path:
-    return bundled_templates() / EXAMPLE_TEMPLATE
+    return bundled_templates().joinpath(EXAMPLE_TEMPLATE)
 
 
 def _example_text() -> str:
