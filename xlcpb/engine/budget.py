@@ -1,6 +1,11 @@
 """Fleet budget arithmetic: workloads projected month by month (vectorised, W x M arrays).
 
-Each workload is served by devices rented at a blend of pricing models. Per month m:
+Each workload is served by devices rented at a blend of pricing models. Each uncertain input
+is first adjusted for the scenario (and, in the tornado, moved by the swing):
+
+    x_s            = min(x x scenario multiplier x sensitivity multiplier, ceiling)
+
+Per month m:
 
     demand_m       = volume x scenario volume x (1 + growth x scenario growth)^m    [units]
     generated_m    = demand_m / acceptance        (rejected outputs cost too, seed 003)
