@@ -262,3 +262,32 @@ def test_defined_names_past_column_z(tmp_path):
              ((n.name, n.attr_text) for n in openpyxl.load_workbook(tmp_path / "names.xlsx")
               .defined_names.values())}
     assert names["Wide"] == "'Inputs'!$AB$4:$AB$6"
+
+
+def test_template_round_agrees_with_libreoffice(tmp_path):
+    """ROUND of halves at every scale and of random figures, as a real spreadsheet rounds."""
+    import random
+
+    from xlcpb.engine.rounding import round_half_away_from_zero
+
+    generator = random.Random(11)
+    cases = []
+    for digits in range(-3, 5):          # halves: 0.5, 2.5, -2.5, 0.125 at 2 places, ...
+        for whole in (0, 1, 2, 7, 12, 1234):
+            for sign in (1, -1):
+                cases.append((sign * float(f"{whole * 10 + 5}e{-digits - 1}"), digits))
+    while len(cases) < 480:              # figures as people type them
+        places = generator.randint(0, 6)
+        value = round(generator.uniform(-1e5, 1e5), places)
+        cases.append((value, generator.randint(-2, places)))
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for index, (value, digits) in enumerate(cases):
+        sheet.cell(row=index // 8 + 1, column=index % 8 + 1, value=f"=ROUND({value!r},{digits})")
+    path = tmp_path / "round.xlsx"
+    book.save(path)
+    shown = calc([path], recalc=True)[path]["sheets"]["Sheet"]
+    disagree = [(value, digits, shown[i // 8][i % 8], round_half_away_from_zero(value, digits))
+                for i, (value, digits) in enumerate(cases)
+                if shown[i // 8][i % 8] != round_half_away_from_zero(value, digits)]
+    assert not disagree
