@@ -18,8 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from .. import __version__
-from ..data.csvfiles import write_atomic
-from ..workbook.files import readable_by_others
+from ..workbook.files import atomic_output
 
 # The Excel functions and what they import, nothing else: the CLI, workbook writers,
 # importers, budgets and calibration stay out of the bundle.
@@ -144,6 +143,7 @@ def write_lite_files(folder: Path, overwrite: bool = False) -> list[Path]:
         raise CPBError(f"{existing[0]} already exists.", argument="out", value=str(folder),
                        fix="Choose another folder, or pass --overwrite.", kind="value")
     for path, text in targets.items():
-        write_atomic(path, text)
-        readable_by_others(path)  # a file to copy and share, not a private one
+        # atomically, with the mode of a file one saves (files to copy and share)
+        with atomic_output(path) as temporary:
+            Path(temporary).write_text(text, encoding="utf-8", newline="")
     return list(targets)
