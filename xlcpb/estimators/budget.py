@@ -23,8 +23,6 @@ from ..engine.calendar import month_labels
 from ..errors import CPBError
 from .llm import default_efficiency, estimate_llm
 
-# The largest yearly price decline a scenario may reach: a price cannot fall by 100 %.
-DECLINE_CAP = 0.99
 PRICING_MODELS = (("on_demand", "on-demand"), ("reserved", "reserved-1y"), ("spot", "spot"))
 UNIT_NAMES = {"text": "1M output tokens", "image": "image", "audio": "audio minute",
               "video": "video minute"}
@@ -211,11 +209,12 @@ def project(prepared: Prepared, settings: BudgetSettings, **overrides) -> Budget
     seconds = adjusted(prepared.device_seconds_per_unit, 1.0, sensitivity("device_seconds"))
     price = adjusted(arithmetic.blended_price(prepared.shares, prepared.prices), 1.0,
                      sensitivity("price"))
+    cap = budget_defaults()["decline_cap"]
     hardware_decline = adjusted(settings.hardware_price_decline_per_year,
                                 scenario["hardware_decline"], sensitivity("hardware_decline"),
-                                maximum=DECLINE_CAP)
+                                maximum=cap)
     api_decline = adjusted(settings.api_price_decline_per_year, scenario["api_decline"],
-                           sensitivity("api_decline"), maximum=DECLINE_CAP)
+                           sensitivity("api_decline"), maximum=cap)
     demand = arithmetic.monthly_demand(volume, growth, settings.months)
     generated = arithmetic.generated_units(demand, acceptance)
     hours = arithmetic.device_hours(generated, seconds)

@@ -17,7 +17,7 @@ from ...data.plan import budget_defaults
 from ...data.sheet import load_bundled
 from ...engine.budget import monthly_totals, row_totals
 from ...engine.calendar import excel_serial_date, quarter_label
-from ...estimators.budget import DECLINE_CAP, PRICING_MODELS, BudgetResult, Prepared
+from ...estimators.budget import PRICING_MODELS, BudgetResult, Prepared
 from ...estimators.llm import default_efficiency
 from ..columns import cell_reference
 from ..styles import HEADER_STYLE, INPUT_STYLE, TITLE_STYLE, Styles
@@ -69,8 +69,8 @@ def inputs(b: BudgetBook) -> None:
          "seed 003: cheaper GPU cloud"),
         ("ApiDecline", "API price decline per year", settings.api_price_decline_per_year,
          "fraction/year", "0%", "seed 004: ~10x/year at constant capability"),
-        ("DeclineCap", "Largest decline a scenario may reach", DECLINE_CAP, "fraction/year",
-         "0%", ""),
+        ("DeclineCap", "Largest decline a scenario may reach",
+         budget_defaults()["decline_cap"], "fraction/year", "0%", ""),
         ("ComputeEfficiency", "Compute efficiency for FLOPs-priced work",
          default_efficiency().compute, "fraction of peak", "0%",
          "calibrated on published measurements"),
