@@ -8,6 +8,7 @@ which the sheets are written. Rows and columns count from 0, as XlsxWriter's do.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..columns import column_letter
 
@@ -39,11 +40,13 @@ TIMELINE_QUARTER_ROW = 3
 CHART_WORKLOADS = 12       # a chart stays readable (and within Excel's 255 series)
 
 
+@lru_cache(maxsize=None)
 def workload_column(name: str) -> str:
     """Column letter of a Workloads column."""
     return column_letter(WORKLOAD_COLUMNS.index(name))
 
 
+@lru_cache(maxsize=None)
 def calculation_column(header: str) -> str:
     """Column letter of a Calculations column, by its header."""
     return column_letter(CALCULATION_COLUMNS.index(header))

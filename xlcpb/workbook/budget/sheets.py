@@ -191,24 +191,28 @@ def calculations(b: BudgetBook) -> None:
 
 
 def _timeline_formula(b: BudgetBook, block: str, index: int, month: int) -> str:
+    """The native formula of one workload's month in a Timeline block."""
     layout, col = b.layout, b.layout.month_column(month)
+    here = lambda other: cell_reference(layout.block_row(other, index), col)  # noqa: E731
+    if block in ("cum_cost", "cum_api"):
+        month_amount = here("cost" if block == "cum_cost" else "api")
+        if month == 0:
+            return f"={month_amount}"
+        return f"={cell_reference(layout.block_row(block, index), col - 1)}+{month_amount}"
     calc = lambda header: layout.calculation_cell(header, index)  # noqa: E731
     rate = lambda name: layout.workload_cell(name, index, absolute_row=True)  # noqa: E731
-    here = lambda other: cell_reference(layout.block_row(other, index), col)  # noqa: E731
-    previous = cell_reference(layout.block_row(block, index), col - 1)
     mi = layout.month_index_cell(month)
-    return {
-        "demand": f"={calc('volume')}*(1+{calc('growth')})^{mi}",
-        "devices": (f"=ROUNDUP({here('demand')}/{rate('acceptance_rate')}*"
-                    f"{calc('device-seconds per unit')}/3600/(HoursPerMonth*"
-                    f"{rate('utilisation')}),0)"),
-        "cost": (f"={here('devices')}*HoursPerMonth*{calc('blended price')}*"
-                 f"(1-HardwareDeclineEff)^({mi}/12)"),
-        "api": (f"={here('demand')}/{rate('acceptance_rate')}*"
-                f"{calc('API cost per unit')}*(1-ApiDeclineEff)^({mi}/12)"),
-        "cum_cost": f"={here('cost')}" if month == 0 else f"={previous}+{here('cost')}",
-        "cum_api": f"={here('api')}" if month == 0 else f"={previous}+{here('api')}",
-    }[block]
+    if block == "demand":
+        return f"={calc('volume')}*(1+{calc('growth')})^{mi}"
+    if block == "devices":
+        return (f"=ROUNDUP({here('demand')}/{rate('acceptance_rate')}*"
+                f"{calc('device-seconds per unit')}/3600/(HoursPerMonth*"
+                f"{rate('utilisation')}),0)")
+    if block == "cost":
+        return (f"={here('devices')}*HoursPerMonth*{calc('blended price')}*"
+                f"(1-HardwareDeclineEff)^({mi}/12)")
+    return (f"={here('demand')}/{rate('acceptance_rate')}*"
+            f"{calc('API cost per unit')}*(1-ApiDeclineEff)^({mi}/12)")
 
 
 def timeline(b: BudgetBook) -> None:
