@@ -1,7 +1,6 @@
 """Realistic inference estimates: roofline regimes, memory, costs, calibration, functions."""
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,6 +12,7 @@ from xlcpb.cli import main
 from xlcpb.data.models import model
 from xlcpb.estimators.calibration import accuracy, fit, load_measurements, summary
 from xlcpb.estimators.llm import default_efficiency, estimate_llm, implied_efficiency
+from calibration_set import write_calibration_set
 from excel_calls import NUM_ERROR, excel, scalar
 
 CATALOG = ["GPT-2", "GPT-2 medium", "GPT-2 large", "GPT-2 XL", "GPT-J-6B", "Llama-2-7B",
@@ -119,15 +119,10 @@ def test_overrides_and_implied_efficiency_round_trip():
         implied_efficiency("Llama-2-7B", "A100 SXM4 80GB", 1e6, precision="fp16")
 
 
-# The published measurements still come from the project's shared material until they are
-# bundled with the package (the LLM calibration work moves them into xlcpb/data/).
-MEASUREMENTS = Path(__file__).resolve().parents[2] / "shared" / "reference" / \
-    "llm_measurements_calibration.csv"
-
-
 @pytest.fixture
-def measurements():
-    return load_measurements(MEASUREMENTS)
+def measurements(tmp_path):
+    path = write_calibration_set(tmp_path)
+    return load_measurements(path)
 
 
 def test_calibration_reproduces_the_stored_defaults(measurements):
