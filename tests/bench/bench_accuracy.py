@@ -3,8 +3,8 @@
 For every measurement of the calibration set (the first 32 rows of the bundled
 ``xlcpb/data/llm_measurements.csv``; tests/calibration_set.py), or of a CSV given: the
 paper's naive estimate (2N FLOPs per token at peak FLOP/s), ours (the calibrated roofline),
-the measured value, and each one's error factor; then the median and worst |log10(predicted/measured)|
-as factors. Goal: ours within 1.3x at the median and 3x at worst.
+the measured value, and each one's error factor; then the median and worst
+|log10(predicted/measured)| as factors. Goal: ours within 1.3x at the median and 3x at worst.
 Run: ``.venv/bin/python tests/bench/bench_accuracy.py [CSV]``
 """
 
