@@ -1,7 +1,7 @@
 """The tests' own data: inside the repository, byte-for-byte what its provenance says.
 
 A clone with nothing beside it must pass the tests (the README's test command), so no test,
-benchmark or package file may read the project's shared material (``../shared``).
+benchmark, tool or package file may read the project's shared material (``../shared``).
 """
 
 import hashlib
@@ -51,7 +51,7 @@ def test_price_lists_match_the_hashes_their_sources_published():
 
 def test_nothing_reads_the_shared_folder_beside_the_checkout():
     offenders = []
-    for folder in ("tests", "xlcpb", ".ci"):
+    for folder in ("tests", "xlcpb", ".ci", "tools"):
         for path in sorted((ROOT / folder).rglob("*")):
             relative = path.relative_to(ROOT).as_posix()
             if (not path.is_file() or relative.startswith("tests/data/")
