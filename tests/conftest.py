@@ -15,15 +15,17 @@ collect_ignore = ["libreoffice_calc.py"]
 collect_ignore_glob = ["bench/*"]
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+TEST_DATA = ROOT / "tests" / "data"
 
 
 @pytest.fixture
-def shared() -> Path:
-    """The project's shared material (seeds, vendor price lists, reference data)."""
-    if not SHARED.is_dir():
-        pytest.fail(f"{SHARED} is missing: tests need ../shared beside the checkout")
-    return SHARED
+def test_data() -> Path:
+    """The files the tests read, inside the repository (tests/data/, provenance beside each).
+
+    ``pricelists/``: real vendor price-list and billing files; ``reference/``: sourced GPU
+    specifications. Nothing outside the checkout is needed.
+    """
+    return TEST_DATA
 
 
 @pytest.fixture(autouse=True)

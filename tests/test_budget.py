@@ -95,7 +95,8 @@ def test_bad_plan_values_are_refused_with_line_and_column():
 @pytest.fixture(scope="module")
 def example():
     import tomllib
-    spec = tomllib.loads((ROOT / "templates" / "fleet_budget.toml").read_text("utf-8"))
+    spec = tomllib.loads((ROOT / "xlcpb" / "templates" / "fleet_budget.toml")
+                         .read_text("utf-8"))
     return parse_plan_text(spec["plan"]["csv"].strip(), "example"), spec["settings"]
 
 
@@ -133,7 +134,8 @@ def test_budget_cli_example_and_workbook(tmp_path, capsys):
 def test_fleet_budget_recalculates_in_libreoffice_after_publish(example, tmp_path):
     plan, settings = example
     result = project(prepare(plan), BudgetSettings(**settings))
-    built = build_all([ROOT / "templates" / "fleet_budget.toml"], tmp_path, "2000-01-01")[0]
+    built = build_all([ROOT / "xlcpb" / "templates" / "fleet_budget.toml"], tmp_path,
+                      "2000-01-01")[0]
     published = tmp_path / "published.xlsx"
     publish(built, published)
     shown = calc([published], recalc=True)[published]
@@ -155,8 +157,8 @@ def test_fleet_budget_recalculates_in_libreoffice_after_publish(example, tmp_pat
     assert shown["names"]["TotalBudget"] == pytest.approx(low.total_cost, rel=1e-9)
 
 
-def test_budget_vs_actual_on_the_focus_sample(shared, capsys):
-    focus = shared / "pricelists" / "06_focus_1.0_sample_1000rows.csv"
+def test_budget_vs_actual_on_the_focus_sample(test_data, capsys):
+    focus = test_data / "pricelists" / "06_focus_1.0_sample_1000rows.csv"
     assert main(["actuals", "--focus", str(focus), "--start", "2024-09", "--months", "3",
                  "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)

@@ -1,4 +1,4 @@
-"""xlcpb import on the real vendor files in shared/pricelists, and on hostile inputs."""
+"""xlcpb import on the real vendor files in tests/data/pricelists, and on hostile inputs."""
 
 import csv
 import io
@@ -22,8 +22,8 @@ def read(path, **options):
 
 
 @pytest.fixture
-def pricelists(shared):
-    return shared / "pricelists"
+def pricelists(test_data):
+    return test_data / "pricelists"
 
 
 def rows(report, kind="prices"):

@@ -1,8 +1,11 @@
 """``xlcpb lite``: the self-contained main.py works without the package installed."""
 
 import json
+import os
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import xlcpb
 from xlcpb.cli import main
@@ -42,3 +45,32 @@ def test_lite_refuses_to_overwrite(tmp_path, capsys):
     assert main(["lite", "--out", str(tmp_path)]) == 0
     assert main(["lite", "--out", str(tmp_path)]) == 2
     assert "already exists" in capsys.readouterr().err
+
+
+def test_lite_files_are_readable_like_any_file_one_writes(tmp_path, capsys):
+    umask = os.umask(0)
+    os.umask(umask)
+    assert main(["lite", "--out", str(tmp_path)]) == 0
+    for name in ("main.py", "requirements.txt"):
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o666 & ~umask, name
+
+
+def test_lite_bundle_leaves_out_what_the_functions_do_not_import(tmp_path, capsys):
+    import io
+    import zipfile
+
+    from xlcpb.lite.bundle import package_zip
+
+    names = zipfile.ZipFile(io.BytesIO(package_zip())).namelist()
+    assert "xlcpb/udfs.py" in names and "xlcpb/data/hardware.csv" in names
+    assert not [name for name in names if name.split("/")[1] in
+                ("cli", "workbook", "importers", "lite")], names
+    assert "xlcpb/estimators/budget.py" not in names
+
+
+def test_readme_states_the_lite_file_size(tmp_path, capsys):
+    assert main(["lite", "--out", str(tmp_path)]) == 0
+    measured_kb = (tmp_path / "main.py").stat().st_size / 1000
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    stated_kb = float(re.search(r"price\s+sheet included \(under (\d+) kB", readme).group(1))
+    assert measured_kb <= stated_kb, f"main.py is {measured_kb:.0f} kB: correct the README"

@@ -176,7 +176,7 @@ def test_sheet_check_strict_fails_on_a_users_unit_slip(tmp_path, monkeypatch, ca
 
 
 def test_example_budget_mixes_on_demand_reserved_and_spot_from_the_sheet():
-    spec = tomllib.loads((ROOT / "templates" / "fleet_budget.toml").read_text("utf-8"))
+    spec = tomllib.loads((ROOT / "xlcpb" / "templates" / "fleet_budget.toml").read_text("utf-8"))
     from xlcpb.data.plan import parse_plan_text
     plan = parse_plan_text(spec["plan"]["csv"].strip(), "example")
     assert sum(row["share_reserved"] for row in plan) > 0
@@ -205,9 +205,9 @@ def _refresh_module():
     return module
 
 
-def test_bundled_api_prices_are_what_the_refresh_script_builds(shared):
+def test_bundled_api_prices_are_what_the_refresh_script_builds(test_data):
     refresh = _refresh_module()
-    litellm = shared / "pricelists" / "08_litellm_model_prices_and_context_window.json"
+    litellm = test_data / "pricelists" / "08_litellm_model_prices_and_context_window.json"
     fresh = refresh.api_rows(litellm, refresh.LITELLM_URL)
     bundled = [{k: v for k, v in row.items() if k != "origin"}
                for row in load_bundled().tables["api_prices"]]
@@ -258,9 +258,9 @@ def test_a_media_model_is_refused_as_a_text_api_model():
     assert load_bundled().api_price("gpt-4.1-mini")["output_price_per_mtok"] == pytest.approx(1.6)
 
 
-def test_refresh_merges_a_vendor_file_through_the_importers(shared):
+def test_refresh_merges_a_vendor_file_through_the_importers(test_data):
     refresh = _refresh_module()
-    offer = shared / "pricelists" / "03_aws_ec2_offer_p4d.24xlarge_excerpt.json"
+    offer = test_data / "pricelists" / "03_aws_ec2_offer_p4d.24xlarge_excerpt.json"
     url = "https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonEC2/20240528203522/"
     rows = refresh.vendor_rows([f"{offer}={url}"])
     merged = refresh.merged("prices", [dict(r) for r in _prices()], rows)
@@ -272,9 +272,9 @@ def test_refresh_merges_a_vendor_file_through_the_importers(shared):
     assert price_findings(merged) == []                 # the merged sheet still passes
 
 
-def test_refresh_replaces_the_gcp_row_it_came_from(shared):
+def test_refresh_replaces_the_gcp_row_it_came_from(test_data):
     refresh = _refresh_module()
-    rows = refresh.vendor_rows([shared / "pricelists" / "04_gcp_billing_catalog_skus_a100.json"])
+    rows = refresh.vendor_rows([test_data / "pricelists" / "04_gcp_billing_catalog_skus_a100.json"])
     merged = refresh.merged("prices", [dict(r) for r in _prices()], rows)
     assert len(merged) == len(_prices())            # same key as the bundled GCP row
 

@@ -57,3 +57,44 @@ def test_utf8_bytes_matches_python_encoding(text):
 def test_audio_bytes_is_samples_times_sample_size(seconds, rate_hz, bits, channels):
     assert xlcpb.audio_bytes(seconds, rate_hz, bits, channels) == pytest.approx(
         xlcpb.samples(seconds, rate_hz) * channels * bits / 8, rel=1e-12)
+
+
+# -- the budget's named formulas and Excel's ROUND ------------------------------------------
+money = st.floats(min_value=-1e9, max_value=1e9, allow_nan=False)
+
+
+@given(values=st.lists(st.floats(min_value=0, max_value=1e6), min_size=1, max_size=20),
+       scenario=st.floats(min_value=0.1, max_value=3),
+       swing=st.floats(min_value=0, max_value=0.9),
+       cap=st.floats(min_value=0.01, max_value=1e7))
+def test_scenario_adjusted_is_the_product_below_its_ceiling(values, scenario, swing, cap):
+    from xlcpb.engine.budget import scenario_adjusted, sensitivity_multipliers
+
+    lower, higher = sensitivity_multipliers(swing)
+    low = np.atleast_1d(scenario_adjusted(values, scenario, lower, maximum=cap))
+    high = np.atleast_1d(scenario_adjusted(values, scenario, higher, maximum=cap))
+    assert np.all(low <= high) and np.all(high <= cap)
+    for value, adjusted in zip(values, high):
+        assert adjusted == pytest.approx(min(value * scenario * (1 + swing), cap), rel=1e-12)
+
+
+@given(rows=st.lists(st.tuples(st.sampled_from(["2024-09", "2024-10", "2024-11"]), money),
+                     max_size=50))
+def test_totals_by_keeps_every_amount_once(rows):
+    import math
+
+    from xlcpb.engine.budget import totals_by
+
+    totals = totals_by([key for key, _ in rows], [amount for _, amount in rows])
+    assert set(totals) == {key for key, _ in rows}
+    for key, total in totals.items():
+        assert total == math.fsum(amount for k, amount in rows if k == key)
+
+
+@given(value=st.floats(min_value=-1e12, max_value=1e12), digits=st.integers(-6, 8))
+def test_round_is_within_half_a_step_and_symmetric(value, digits):
+    from xlcpb.engine.rounding import round_half_away_from_zero
+
+    rounded = round_half_away_from_zero(value, digits)
+    assert round_half_away_from_zero(-value, digits) == -rounded
+    assert abs(rounded - value) <= 0.5 * 10.0 ** -digits * (1 + 1e-9) + abs(value) * 1e-15

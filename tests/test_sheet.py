@@ -66,8 +66,8 @@ def test_unknown_name_lists_closest():
         load_bundled().hardware("H1OO SXM")
 
 
-def _reference_rows(shared):
-    with open(shared / "reference" / "gpu_specs.csv", newline="", encoding="utf-8") as f:
+def _reference_rows(test_data):
+    with open(test_data / "reference" / "gpu_specs.csv", newline="", encoding="utf-8") as f:
         return list(csv.DictReader(f))
 
 
@@ -94,10 +94,10 @@ REFERENCE_COLUMNS = {"fp32_tflops": ("fp32_flops_per_s", 1e12),
                      "mem_bw_GBps": ("memory_bandwidth_bytes_per_s", 1e9)}
 
 
-def test_figures_agree_with_reference_gpu_specs(shared):
+def test_figures_agree_with_reference_gpu_specs(test_data):
     sheet = load_bundled()
     checked = 0
-    for ref in _reference_rows(shared):
+    for ref in _reference_rows(test_data):
         ours = sheet.hardware(REFERENCE_IDS[(ref["gpu"], ref["variant"])])
         for ref_column, (column, scale) in REFERENCE_COLUMNS.items():
             text = ref[ref_column]
@@ -122,9 +122,9 @@ def test_pitfalls_are_kept_in_notes():
     assert sheet.hardware("A10G")["bf16_flops_per_s"] is None  # never guessed
 
 
-def test_api_prices_match_the_litellm_file(shared):
+def test_api_prices_match_the_litellm_file(test_data):
     import tomllib
-    litellm = json.loads((shared / "pricelists" /
+    litellm = json.loads((test_data / "pricelists" /
                           "08_litellm_model_prices_and_context_window.json").read_text("utf-8"))
     selection = tomllib.loads((ROOT / "tools" / "api_price_selection.toml").read_text("utf-8"))
     keys = {(item["provider"], item["model"]): item["key"] for item in selection["model"]}

@@ -29,7 +29,7 @@ ENGINE_FIELDS = {"TotalBytes": "size_bytes", "FlopsPerByte": "flops_per_byte",
 @pytest.fixture(scope="module")
 def fresh(tmp_path_factory):
     out = tmp_path_factory.mktemp("built")
-    build_all(template_paths(ROOT / "templates"), out, "2000-01-01")
+    build_all(template_paths(ROOT / "xlcpb" / "templates"), out, "2000-01-01")
     return out
 
 
@@ -232,3 +232,62 @@ def test_publish_lock_protects_sheets(fresh, tmp_path):
     book = openpyxl.load_workbook(out)
     assert book["Calculations"].protection.sheet and book["Inputs"].protection.sheet
     assert book["Inputs"]["B4"].protection.locked is False  # inputs stay editable
+
+
+# Microsoft's ROUND examples (support.microsoft.com, "ROUND function"), and Excel's halves.
+@pytest.mark.parametrize("formula, expected", [
+    ("=ROUND(2.5,0)", 3.0), ("=ROUND(-2.5,0)", -3.0), ("=ROUND(0.5,0)", 1.0),
+    ("=ROUND(2.15,1)", 2.2), ("=ROUND(2.149,1)", 2.1), ("=ROUND(-1.475,2)", -1.48),
+    ("=ROUND(21.5,-1)", 20.0), ("=ROUND(626.3,-3)", 1000.0), ("=ROUND(1.98,-1)", 0.0),
+    ("=ROUND(-50.55,-2)", -100.0), ("=ROUND(Half,0)", 3.0)])
+def test_template_round_is_excels_halves_away_from_zero(formula, expected):
+    from xlcpb.workbook.evaluate import evaluate
+
+    assert evaluate(formula, {"Half": 2.5}) == expected
+
+
+def test_defined_names_past_column_z(tmp_path):
+    import xlsxwriter
+
+    from xlcpb.workbook.build import Renderer
+    from xlcpb.workbook.columns import column_letter
+
+    assert [column_letter(c) for c in (0, 25, 26, 27, 51, 52, 701, 702)] == \
+        ["A", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA"]
+    book = xlsxwriter.Workbook(tmp_path / "names.xlsx")
+    book.add_worksheet("Inputs")
+    Renderer(book, {}).define("Wide", "Inputs", 3, 27, last_row=5)
+    book.close()
+    names = {name: ref for name, ref in
+             ((n.name, n.attr_text) for n in openpyxl.load_workbook(tmp_path / "names.xlsx")
+              .defined_names.values())}
+    assert names["Wide"] == "'Inputs'!$AB$4:$AB$6"
+
+
+def test_template_round_agrees_with_libreoffice(tmp_path):
+    """ROUND of halves at every scale and of random figures, as a real spreadsheet rounds."""
+    import random
+
+    from xlcpb.engine.rounding import round_half_away_from_zero
+
+    generator = random.Random(11)
+    cases = []
+    for digits in range(-3, 5):          # halves: 0.5, 2.5, -2.5, 0.125 at 2 places, ...
+        for whole in (0, 1, 2, 7, 12, 1234):
+            for sign in (1, -1):
+                cases.append((sign * float(f"{whole * 10 + 5}e{-digits - 1}"), digits))
+    while len(cases) < 480:              # figures as people type them
+        places = generator.randint(0, 6)
+        value = round(generator.uniform(-1e5, 1e5), places)
+        cases.append((value, generator.randint(-2, places)))
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for index, (value, digits) in enumerate(cases):
+        sheet.cell(row=index // 8 + 1, column=index % 8 + 1, value=f"=ROUND({value!r},{digits})")
+    path = tmp_path / "round.xlsx"
+    book.save(path)
+    shown = calc([path], recalc=True)[path]["sheets"]["Sheet"]
+    disagree = [(value, digits, shown[i // 8][i % 8], round_half_away_from_zero(value, digits))
+                for i, (value, digits) in enumerate(cases)
+                if shown[i // 8][i % 8] != round_half_away_from_zero(value, digits)]
+    assert not disagree

@@ -18,14 +18,14 @@ from pathlib import Path
 
 from xlcpb.data.plan import parse_plan_text
 from xlcpb.estimators.budget import BudgetSettings, prepare, project
-from xlcpb.workbook.budget_book import render_budget
+from xlcpb.workbook.budget.book import render_budget
 from xlcpb.workbook.publish import publish
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def plan_text(workloads: int) -> str:
-    spec = tomllib.loads((ROOT / "templates" / "fleet_budget.toml").read_text("utf-8"))
+    spec = tomllib.loads((ROOT / "xlcpb" / "templates" / "fleet_budget.toml").read_text("utf-8"))
     header, *rows = spec["plan"]["csv"].strip().splitlines()
     lines = [header]
     for index in range(workloads):

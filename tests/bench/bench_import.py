@@ -1,7 +1,7 @@
 """Benchmark: importing a multi-GB AWS Price List CSV, against pandas.read_csv.
 
 Builds a file in the AWS bulk-CSV format from the real metadata lines, header and rows of
-``shared/pricelists/01_aws_ec2_offer_index_sample.csv`` (repeated to the size asked; it
+``tests/data/pricelists/01_aws_ec2_offer_index_sample.csv`` (repeated to the size asked; it
 includes a GPU instance row, so the parsing path runs too), then times in separate processes
 ``xlcpb``'s streaming import (no writing) and a plain ``pandas.read_csv`` of the same file,
 printing throughput (MB/s) and peak memory (max RSS) of each.
@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "pricelists" / \
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "pricelists" / \
     "01_aws_ec2_offer_index_sample.csv"
 
 OURS = r"""

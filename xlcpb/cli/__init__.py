@@ -71,10 +71,12 @@ def _command_of(argv: list[str]) -> str | None:
 
 def _one_line(text: str) -> str:
     """An error message as one line (problem lists are joined with '; ')."""
-    line = ""
+    pieces = []
     for part in filter(None, (part.strip() for part in str(text).splitlines())):
-        line += (" " if not line or line.endswith(":") else "; ") + part if line else part
-    return line
+        if pieces:  # a list after "problems:" follows a space; items are joined with "; "
+            pieces.append(" " if pieces[-1].endswith(":") else "; ")
+        pieces.append(part)
+    return "".join(pieces)
 
 
 def main(argv: list[str] | None = None) -> int:

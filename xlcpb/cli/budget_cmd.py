@@ -7,19 +7,20 @@ import sys
 from pathlib import Path
 
 from ..data._toml import toml_reader
+from ..data.bundled import bundled_templates
 from ..data.plan import budget_defaults, parse_plan_text, read_plan
 from ..data.sheet import load_sheet
 from ..data.store import SheetStore
 from ..errors import CPBError
 from ..estimators.budget import (UNIT_NAMES, BudgetSettings, prepare, project, scenario_totals,
                                  tornado, variance)
-from ..workbook.budget_book import render_budget
+from ..workbook.budget.book import render_budget
 from ..workbook.files import refuse_to_replace
 from .options import add_format, number
 from .output import emit
 from .commands import help_of
 
-EXAMPLE_TEMPLATE = Path("templates") / "fleet_budget.toml"
+EXAMPLE_TEMPLATE = "fleet_budget.toml"  # a bundled template: its plan is the example
 
 
 def _settings_options(parser) -> None:
@@ -67,16 +68,17 @@ def register(subparsers) -> None:
     actuals.set_defaults(run=run_actuals)
 
 
+def _example_path() -> Path:
+    return bundled_templates().joinpath(EXAMPLE_TEMPLATE)
+
+
 def _example_text() -> str:
-    if not EXAMPLE_TEMPLATE.exists():
-        raise CPBError(f"{EXAMPLE_TEMPLATE} not found.", argument="--example", value=None,
-                       fix="Run from the project folder, or give a plan file.")
-    return toml_reader.loads(EXAMPLE_TEMPLATE.read_text("utf-8"))["plan"]["csv"].strip()
+    return toml_reader.loads(_example_path().read_text("utf-8"))["plan"]["csv"].strip()
 
 
 def _plan(args):
     if args.example:
-        return parse_plan_text(_example_text(), str(EXAMPLE_TEMPLATE))
+        return parse_plan_text(_example_text(), str(_example_path()))
     if args.plan is None:
         raise CPBError("no plan given.", argument="plan", value=None,
                        fix="Give PLAN.csv or PLAN.xlsx, or --example.")

@@ -20,7 +20,7 @@ COMMANDS = {  # name: (module in xlcpb.cli, summary)
     "sheet": ("sheet_cmd", "the hardware/price sheet: list, show, add, export, diff, history, "
                            "restore"),
     "import": ("import_cmd", "import a vendor price list into your sheet"),
-    "build": ("build_cmd", "render templates/*.toml into workbooks"),
+    "build": ("build_cmd", "render the workbook templates into workbooks"),
     "publish": ("publish_cmd", "make a copy of a workbook that needs no add-in"),
     "calibrate": ("calibrate_cmd", "fit the realistic estimator's efficiencies on measurements"),
     "lite": ("lite_cmd", "write main.py and requirements.txt for xlwings Lite"),

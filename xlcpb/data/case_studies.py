@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from importlib import resources
-
-from ._toml import toml_reader
+from .bundled import bundled_toml
 
 CASE_STUDIES_FILE = "case_studies.toml"
 
 
 def _read() -> dict:
-    text = resources.files(__package__).joinpath(CASE_STUDIES_FILE).read_text("utf-8")
-    return toml_reader.loads(text)
+    return bundled_toml(CASE_STUDIES_FILE)
 
 
 def load_case_studies() -> list[dict]:

@@ -39,10 +39,9 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
-from importlib import resources
 
 from ..errors import CPBError
-from ._toml import toml_reader
+from .bundled import bundled_toml
 
 # Characters that group thousands besides the locale's own separator: space, no-break
 # space (Excel's French export), narrow no-break space (CLDR fr), apostrophe (Swiss).
@@ -60,8 +59,7 @@ def _digits(text: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _locales() -> dict:
-    text = resources.files(__package__).joinpath("number_locales.toml").read_text("utf-8")
-    return toml_reader.loads(text)
+    return bundled_toml("number_locales.toml")
 
 
 def decimal_comma(locale: str | None) -> bool:

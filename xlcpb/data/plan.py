@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
-from ._toml import toml_reader
+from .bundled import bundled_toml
 from .csvfiles import parse_csv_text, read_text_bounded
 from .schema import parse_table, schema
 from .xlsx import read_xlsx
@@ -14,8 +13,7 @@ from .xlsx import read_xlsx
 
 @lru_cache(maxsize=1)
 def budget_defaults() -> dict:
-    text = resources.files(__package__).joinpath("budget_defaults.toml").read_text("utf-8")
-    return toml_reader.loads(text)
+    return bundled_toml("budget_defaults.toml")
 
 
 def read_plan(path: Path, locale: str | None = None) -> list[dict]:

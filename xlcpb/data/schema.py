@@ -11,10 +11,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from ..errors import CPBError
-from ._toml import toml_reader
+from .bundled import bundled_toml
 from .number_text import parse_number
 
 # the sheet's kinds: bundled rows the user can add to or override, version by version
@@ -70,8 +69,7 @@ class Kind:
 @lru_cache(maxsize=1)
 def schema() -> dict[str, Kind]:
     """Every kind of the sheet, read from ``schema.toml``."""
-    text = resources.files(__package__).joinpath("schema.toml").read_text("utf-8")
-    raw = toml_reader.loads(text)
+    raw = bundled_toml("schema.toml")
     kinds = {}
     for name in KINDS + USER_ONLY_KINDS + CATALOG_KINDS:
         spec = raw[name]

@@ -15,11 +15,10 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from importlib import resources
 from pathlib import Path
 
 from ..errors import CPBError
-from ._toml import toml_reader
+from .bundled import bundled_text, bundled_toml
 from .csvfiles import parse_csv_text
 from .names import exact_matches, normalise, partial_matches, resolve
 from .quality import price_age_days
@@ -32,8 +31,7 @@ DEFAULT_PRICING_MODEL = "on-demand"
 @lru_cache(maxsize=1)
 def precisions() -> dict[str, dict]:
     """``precisions.toml``: each precision's FLOP/s column and bytes per value."""
-    text = resources.files(__package__).joinpath("precisions.toml").read_text("utf-8")
-    return toml_reader.loads(text)
+    return bundled_toml("precisions.toml")
 
 
 def resolve_precision(precision: str, argument: str = "precision") -> str:
@@ -224,8 +222,7 @@ class Sheet:
 
 
 def _bundled_texts() -> dict[str, str]:
-    files = resources.files(__package__)
-    return {kind: files.joinpath(schema()[kind].file).read_text("utf-8") for kind in KINDS}
+    return {kind: bundled_text(schema()[kind].file) for kind in KINDS}
 
 
 @lru_cache(maxsize=1)

@@ -6,6 +6,11 @@ No I/O, no files, no xlwings. Everything numeric in xlcpb lives here, once.
 - :mod:`.content`  content units (tokens, pixels, samples, frames) to bytes
 - :mod:`.flops`    FLOPs models (2N, Kaplan attention term, totals)
 - :mod:`.llm`      roofline of transformer serving: prefill, decode, KV cache, batching
+- :mod:`.budget`   fleet budgets month by month: scenarios, devices, costs, break-even
+- :mod:`.calendar` budget months: labels, Excel serial dates, quarters and years
+- :mod:`.units`    vendor prices normalised: per hour, per device, per 1M tokens, amortised
+- :mod:`.rounding` Excel's ROUND (halves away from zero)
+- :mod:`.significant_digits` comparing a figure with one printed in a paper
 """
 
 from .content import (audio_bytes, frames, image_bytes, samples, text_bytes, utf8_bytes,

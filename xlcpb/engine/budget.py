@@ -1,6 +1,11 @@
 """Fleet budget arithmetic: workloads projected month by month (vectorised, W x M arrays).
 
-Each workload is served by devices rented at a blend of pricing models. Per month m:
+Each workload is served by devices rented at a blend of pricing models. Each uncertain input
+is first adjusted for the scenario (and, in the tornado, moved by the swing):
+
+    x_s            = min(x x scenario multiplier x sensitivity multiplier, ceiling)
+
+Per month m:
 
     demand_m       = volume x scenario volume x (1 + growth x scenario growth)^m    [units]
     generated_m    = demand_m / acceptance        (rejected outputs cost too, seed 003)
@@ -14,6 +19,8 @@ Break-even is the first month in which cumulative self-hosting costs no more tha
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -176,10 +183,72 @@ def api_cost_per_request(input_tokens, output_tokens, input_price_per_mtok,
 
 
 @vectorised
-def scaled(value, factor):
-    """value x factor (a scenario multiplier, a reasoning multiplier), element-wise."""
-    return scalar_or_array(np.asarray(value, dtype=np.float64) * np.asarray(factor,
-                                                                           dtype=np.float64))
+def scenario_adjusted(value, scenario_multiplier, sensitivity_multiplier=1.0,
+                      maximum=np.inf):
+    """An uncertain input as a scenario and a sensitivity see it, no more than its ceiling.
+
+    .. math:: x_s = \\min(x \\times m_{scenario} \\times m_{sensitivity},\\; x_{max})
+
+    Parameters: ``value`` the plan's input (volume [units/month], growth [fraction/month],
+    utilisation, acceptance [fraction], price [currency/(device h)], decline [fraction/year],
+    device-seconds [s]); ``scenario_multiplier`` [-] the scenario table's multiplier (low /
+    base / high, ``budget_defaults.toml``); ``sensitivity_multiplier`` [-] ``1 -/+ swing`` in
+    the tornado, else 1; ``maximum`` the input's ceiling in its unit (1 for a share, 0.99 for
+    a yearly decline: a price cannot fall by 100%).
+    Returns: the adjusted input, in the unit of ``value``.
+    Source: the budget model of this module (scenario analysis, seed 003).
+
+    >>> scenario_adjusted(1000.0, 1.5)
+    1500.0
+    >>> scenario_adjusted([0.8, 0.95], 1.0, 1.2, maximum=1.0).round(6).tolist()
+    [0.96, 1.0]
+    """
+    base = np.asarray(value, dtype=np.float64)
+    factor = (np.asarray(scenario_multiplier, dtype=np.float64)
+              * np.asarray(sensitivity_multiplier, dtype=np.float64))
+    return scalar_or_array(np.minimum(base * factor, maximum))
+
+
+def sensitivity_multipliers(swing):
+    """The multipliers that move an input down and up by ``swing``: (1 - swing, 1 + swing).
+
+    Parameters: ``swing`` [fraction], e.g. 0.2 for +-20 %.
+    Returns: (lower, higher) [-].
+
+    >>> sensitivity_multipliers(0.25)
+    (0.75, 1.25)
+    """
+    share = fraction("swing", swing, "fraction", "Give the swing as a fraction, e.g. 0.2.",
+                     allow_zero=True)
+    return 1.0 - share, 1.0 + share
+
+
+def swing_width(low_total, high_total):
+    """A tornado bar's length: |total with the input high - total with it low| [currency].
+
+    >>> swing_width(90.0, 130.0), swing_width(130.0, 90.0)
+    (40.0, 40.0)
+    """
+    return scalar_or_array(np.abs(np.asarray(high_total, dtype=np.float64)
+                                  - np.asarray(low_total, dtype=np.float64)))
+
+
+@vectorised
+def reasoning_output_tokens(output_tokens, reasoning_multiplier):
+    """Tokens generated per request when a reasoning model thinks before it answers.
+
+    .. math:: tokens_{generated} = tokens_{output} \\times m_{reasoning}
+
+    Parameters: ``output_tokens`` [tokens/request] the visible answer;
+    ``reasoning_multiplier`` [-] generated / visible tokens (1 for a plain model).
+    Returns: generated tokens per request [tokens/request], all of them billed and served.
+
+    >>> reasoning_output_tokens(200, 5)
+    1000.0
+    """
+    tokens = non_negative("output_tokens", output_tokens, "tokens")
+    multiplier = positive("reasoning_multiplier", reasoning_multiplier, "generated/visible")
+    return scalar_or_array(np.asarray(tokens, dtype=np.float64) * multiplier)
 
 
 def cumulative(monthly):
@@ -206,26 +275,51 @@ def period_totals(monthly, months_per_period):
     return padded.reshape(values.shape[:-1] + (count, months_per_period)).sum(axis=-1)
 
 
-def unit_cost(cost, units, per):
-    """cost / units x per (per = 1e6 for "per 1M tokens", 1 for "per image")."""
+def unit_cost(cost, demand, tokens_per_unit, per):
+    """Cost per delivered unit each month, W x M: cost / (demand x tokens per unit) x per.
+
+    Parameters: ``cost`` [currency] W x M; ``demand`` [requests or units] W x M, accepted;
+    ``tokens_per_unit`` [tokens/request] for text (W x 1), 1 otherwise; ``per`` how many of
+    them a price is quoted for (1e6 for "per 1M tokens", 1 for "per image").
+    Returns: [currency/per], NaN in a month with no demand.
+
+    >>> unit_cost([[30.0, 0.0]], [[1000.0, 0.0]], [[10.0]], 1e6).tolist()
+    [[3000.0, nan]]
+    """
     amount = np.asarray(cost, dtype=np.float64)
-    count = np.asarray(units, dtype=np.float64)
+    count = np.asarray(demand, dtype=np.float64) * np.asarray(tokens_per_unit, dtype=np.float64)
     return np.where(count > 0, amount / np.where(count > 0, count, 1.0) * per, np.nan)
 
 
-def capped(value, maximum):
-    """value, but no more than maximum (a share cannot exceed 100%)."""
-    return np.minimum(np.asarray(value, dtype=np.float64), maximum)
+def horizon_total(monthly) -> float:
+    """The fleet's total over the horizon: the sum of every workload's every month [currency].
+
+    >>> horizon_total([[1.0, 2.0], [3.0, 4.5]])
+    10.5
+    """
+    return float(np.sum(np.asarray(monthly, dtype=np.float64)))
 
 
-def difference(actual, budget):
-    """actual - budget: positive means over budget."""
-    return np.asarray(actual, dtype=np.float64) - np.asarray(budget, dtype=np.float64)
+def totals_by(keys, amounts) -> dict:
+    """The amounts added up per key (spend by month, by service), each an exact float sum.
+
+    >>> totals_by(["2024-09", "2024-10", "2024-09"], [1.5, 2.0, 0.25])
+    {'2024-09': 1.75, '2024-10': 2.0}
+    """
+    groups: dict = {}
+    for key, amount in zip(keys, amounts):
+        groups.setdefault(key, []).append(float(amount))
+    return {key: math.fsum(values) for key, values in groups.items()}
 
 
-def total(*amounts):
-    """The sum of amounts (spend rows accumulated by month or service)."""
-    return float(np.sum(amounts))
+def budget_variance(actual, budget):
+    """Budget variance: actual - budget [currency]; positive means over budget.
+
+    >>> budget_variance([120.0, 80.0], [100.0, 100.0]).tolist()
+    [20.0, -20.0]
+    """
+    return scalar_or_array(np.asarray(actual, dtype=np.float64)
+                           - np.asarray(budget, dtype=np.float64))
 
 
 def monthly_totals(monthly):

@@ -12,7 +12,6 @@ projected month by month with the budget engine (:mod:`xlcpb.engine.budget`).
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -20,6 +19,7 @@ import numpy as np
 from ..data.plan import budget_defaults
 from ..data.sheet import Sheet, load_sheet
 from ..engine import budget as arithmetic
+from ..engine.calendar import month_labels
 from ..errors import CPBError
 from .llm import default_efficiency, estimate_llm
 
@@ -57,12 +57,7 @@ class BudgetSettings:
                                                        "api_price_decline_per_year"))
 
     def month_labels(self) -> list[str]:
-        year, month = (int(part) for part in self.start.split("-"))
-        labels = []
-        for offset in range(self.months):
-            total = month - 1 + offset
-            labels.append(f"{year + total // 12:04d}-{total % 12 + 1:02d}")
-        return labels
+        return month_labels(self.start, self.months)
 
 
 @dataclass
@@ -123,7 +118,8 @@ def prepare(plan: list[dict], sheet: Sheet | None = None) -> Prepared:
             if not row.get("model"):
                 raise CPBError(f"workload {row['name']!r}: a text workload needs a model.",
                                argument="model", value=None, fix="Name a catalog model.")
-            output = arithmetic.scaled(row["output_tokens"], row["reasoning_multiplier"])
+            output = arithmetic.reasoning_output_tokens(row["output_tokens"],
+                                                        row["reasoning_multiplier"])
             estimate = estimate_llm(row["model"], row["hardware"], row["precision"],
                                     row["devices"], row["batch"], row["input_tokens"], output)
             if not estimate.fits:
@@ -203,24 +199,22 @@ def project(prepared: Prepared, settings: BudgetSettings, **overrides) -> Budget
     scenario = budget_defaults()["scenarios"][settings.scenario]
     rows = prepared.workloads
     column = lambda key: np.array([row[key] for row in rows], dtype=float)  # noqa: E731
-    volume = arithmetic.scaled(column("monthly_volume"),
-                               scenario["volume"] * overrides.get("volume", 1.0))
-    growth = arithmetic.scaled(column("monthly_growth"),
-                               scenario["growth"] * overrides.get("growth", 1.0))
-    acceptance = arithmetic.capped(arithmetic.scaled(column("acceptance_rate"),
-                                                     overrides.get("acceptance", 1.0)), 1.0)
-    utilisation = arithmetic.capped(arithmetic.scaled(column("utilisation"),
-                                                      overrides.get("utilisation", 1.0)), 1.0)
-    seconds = arithmetic.scaled(prepared.device_seconds_per_unit,
-                                overrides.get("device_seconds", 1.0))
-    price = arithmetic.scaled(arithmetic.blended_price(prepared.shares, prepared.prices),
-                              overrides.get("price", 1.0))
-    hardware_decline = arithmetic.capped(arithmetic.scaled(
-        settings.hardware_price_decline_per_year,
-        scenario["hardware_decline"] * overrides.get("hardware_decline", 1.0)), 0.99)
-    api_decline = arithmetic.capped(arithmetic.scaled(
-        settings.api_price_decline_per_year,
-        scenario["api_decline"] * overrides.get("api_decline", 1.0)), 0.99)
+    sensitivity = lambda key: overrides.get(key, 1.0)  # noqa: E731
+    adjusted = arithmetic.scenario_adjusted
+    volume = adjusted(column("monthly_volume"), scenario["volume"], sensitivity("volume"))
+    growth = adjusted(column("monthly_growth"), scenario["growth"], sensitivity("growth"))
+    acceptance = adjusted(column("acceptance_rate"), 1.0, sensitivity("acceptance"),
+                          maximum=1.0)
+    utilisation = adjusted(column("utilisation"), 1.0, sensitivity("utilisation"), maximum=1.0)
+    seconds = adjusted(prepared.device_seconds_per_unit, 1.0, sensitivity("device_seconds"))
+    price = adjusted(arithmetic.blended_price(prepared.shares, prepared.prices), 1.0,
+                     sensitivity("price"))
+    cap = budget_defaults()["decline_cap"]
+    hardware_decline = adjusted(settings.hardware_price_decline_per_year,
+                                scenario["hardware_decline"], sensitivity("hardware_decline"),
+                                maximum=cap)
+    api_decline = adjusted(settings.api_price_decline_per_year, scenario["api_decline"],
+                           sensitivity("api_decline"), maximum=cap)
     demand = arithmetic.monthly_demand(volume, growth, settings.months)
     generated = arithmetic.generated_units(demand, acceptance)
     hours = arithmetic.device_hours(generated, seconds)
@@ -235,15 +229,15 @@ def project(prepared: Prepared, settings: BudgetSettings, **overrides) -> Budget
     break_even = np.where(has_api, arithmetic.break_even_month(
         arithmetic.cumulative(cost), arithmetic.cumulative(api_cost)), -2)
     per = np.where(np.array([row["modality"] == "text" for row in rows]), 1e6, 1.0)
-    accepted_units = arithmetic.scaled(demand, prepared.tokens_per_unit.reshape(-1, 1))
-    unit = arithmetic.unit_cost(cost, accepted_units, per.reshape(-1, 1))
+    unit = arithmetic.unit_cost(cost, demand, prepared.tokens_per_unit.reshape(-1, 1),
+                                per.reshape(-1, 1))
     api_cost = np.where(has_api.reshape(-1, 1), api_cost, 0.0)
     return BudgetResult(
         settings=settings, names=[row["name"] for row in rows], workloads=rows,
         months=settings.month_labels(), demand=demand, generated=generated,
         device_hours=hours, devices=devices, cost=cost, api_cost=api_cost,
-        blended_price=price, break_even=break_even, total_cost=arithmetic.total(cost),
-        total_api_cost=arithmetic.total(api_cost),
+        blended_price=price, break_even=break_even, total_cost=arithmetic.horizon_total(cost),
+        total_api_cost=arithmetic.horizon_total(api_cost),
         quarters=arithmetic.period_totals(cost, 3), years=arithmetic.period_totals(cost, 12),
         unit_cost=unit, cumulative_cost=arithmetic.cumulative(cost),
         cumulative_api_cost=arithmetic.cumulative(api_cost),
@@ -271,30 +265,31 @@ SENSITIVITY_INPUTS = (("volume", "monthly volume"), ("growth", "monthly growth")
 
 def tornado(prepared: Prepared, settings: BudgetSettings) -> list[dict]:
     """Each uncertain input moved down and up by the swing: the total cost each way."""
-    swing = budget_defaults()["sensitivity"]["swing"]
+    lower, higher = arithmetic.sensitivity_multipliers(
+        budget_defaults()["sensitivity"]["swing"])
     base = project(prepared, settings).total_cost
     rows = []
     for key, label in SENSITIVITY_INPUTS:
-        low = project(prepared, settings, **{key: 1 - swing}).total_cost
-        high = project(prepared, settings, **{key: 1 + swing}).total_cost
+        low = project(prepared, settings, **{key: lower}).total_cost
+        high = project(prepared, settings, **{key: higher}).total_cost
         rows.append({"input": label, "low": low, "high": high, "base": base,
-                     "swing": abs(high - low)})
+                     "swing": arithmetic.swing_width(low, high)})
     return sorted(rows, key=lambda row: row["swing"], reverse=True)
 
 
 def actual_spend(spend_rows: list[dict]) -> dict:
     """Actual spend by month (yyyy-mm of the charge period) and by service, per currency."""
-    by_month, by_service = defaultdict(float), defaultdict(float)
     currencies = {row["currency"] for row in spend_rows}
     if len(currencies) > 1:
         raise CPBError(f"actual spend is in {' and '.join(sorted(currencies))}.",
                        argument="spend", value=None,
                        fix="Import one currency's billing export at a time.")
-    for row in spend_rows:
-        month = row["charge_period_start"][:7]
-        by_month[month] = arithmetic.total(by_month[month], row["billed_cost"])
-        key = (month, row.get("service_name") or "(no service)")
-        by_service[key] = arithmetic.total(by_service[key], row["billed_cost"])
+    months = [row["charge_period_start"][:7] for row in spend_rows]
+    costs = [row["billed_cost"] for row in spend_rows]
+    by_month = arithmetic.totals_by(months, costs)
+    by_service = arithmetic.totals_by(
+        [(month, row.get("service_name") or "(no service)")
+         for month, row in zip(months, spend_rows)], costs)
     return {"currency": currencies.pop() if currencies else None,
             "by_month": dict(sorted(by_month.items())),
             "by_service": dict(sorted(by_service.items()))}
@@ -305,17 +300,15 @@ def variance(result: BudgetResult, spend_rows: list[dict]) -> dict:
     actual = actual_spend(spend_rows)
     budget_by_month = dict(zip(result.months, arithmetic.monthly_totals(result.cost)))
     months = sorted(set(budget_by_month) | set(actual["by_month"]))
-    by_month = [{"month": month, "budget": budget_by_month.get(month, 0.0),
-                 "actual": actual["by_month"].get(month, 0.0),
-                 "variance": arithmetic.difference(actual["by_month"].get(month, 0.0),
-                                                   budget_by_month.get(month, 0.0))}
-                for month in months]
+    budgets = [float(budget_by_month.get(month, 0.0)) for month in months]
+    actuals = [actual["by_month"].get(month, 0.0) for month in months]
+    by_month = [{"month": month, "budget": budget, "actual": spent, "variance": float(over)}
+                for month, budget, spent, over in zip(
+                    months, budgets, actuals, arithmetic.budget_variance(actuals, budgets))]
     services = {row["name"]: row.get("service") for row in result.workloads}
-    budget_by_service = defaultdict(float)
-    for index, name in enumerate(result.names):
-        for month, value in zip(result.months, result.cost[index]):
-            key = (month, services.get(name) or name)
-            budget_by_service[key] = arithmetic.total(budget_by_service[key], value)
+    budget_by_service = arithmetic.totals_by(
+        [(month, services.get(name) or name)
+         for name in result.names for month in result.months], result.cost.ravel())
     keys = sorted(set(budget_by_service) | set(actual["by_service"]))
     by_service = [{"month": month, "workload_or_service": who,
                    "budget": budget_by_service.get((month, who), 0.0),

@@ -15,14 +15,13 @@ import io
 import math
 import re
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
-from ..data._toml import toml_reader
+from ..data.bundled import bundled_toml
 from ..data.csvfiles import read_text_bounded
-from ..engine.precision import round_significant
+from ..engine.significant_digits import round_significant
 from ..errors import CPBError
 from .llm import Efficiency, default_efficiency, estimate_llm
 
@@ -47,8 +46,7 @@ class Measurement:
 
 
 def _mapping() -> dict:
-    text = resources.files("xlcpb.data").joinpath("calibration_map.toml").read_text("utf-8")
-    return toml_reader.loads(text)
+    return bundled_toml("calibration_map.toml")
 
 
 def _leading_number(text: str) -> float | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..data.case_studies import load_case_studies, load_case_study_steps
-from ..engine.precision import agrees_to_printed, printed_value, ratio
+from ..engine.significant_digits import agrees_to_printed, printed_value, ratio
 from .content_cost import ContentEstimate, estimate_content
 
 # Keys of a case in case_studies.toml that describe it rather than feed the estimate.

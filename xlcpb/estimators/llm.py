@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 
-from ..data._toml import toml_reader
+from ..data.bundled import bundled_toml
 from ..data.models import model as find_model
 from ..data.sheet import Sheet, load_sheet, precisions, resolve_precision
 from ..engine import llm
@@ -35,8 +34,7 @@ class Efficiency:
 @lru_cache(maxsize=1)
 def default_efficiency() -> Efficiency:
     """The calibrated defaults of ``efficiency.toml``."""
-    text = resources.files("xlcpb.data").joinpath("efficiency.toml").read_text("utf-8")
-    values = toml_reader.loads(text)
+    values = bundled_toml("efficiency.toml")
     return Efficiency(compute=values["compute_efficiency"], memory=values["memory_efficiency"],
                       step_overhead_s=values["step_overhead_s"],
                       usable_memory_fraction=values["usable_memory_fraction"])

@@ -12,10 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
-from ..data._toml import toml_reader
+from ..data.bundled import bundled_toml
 from ..engine.model_shapes import (attention_params, decoder_params, gated_mlp_params,
                                    mla_attention_params, moe_active_params, moe_params)
 from ..errors import CPBError
@@ -35,8 +34,7 @@ FIELDS = {
 
 @lru_cache(maxsize=1)
 def layouts() -> dict:
-    text = resources.files("xlcpb.data").joinpath("hf_layouts.toml").read_text("utf-8")
-    return toml_reader.loads(text)
+    return bundled_toml("hf_layouts.toml")
 
 
 def _missing(field: str, names, source: str) -> CPBError:

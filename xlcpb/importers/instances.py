@@ -11,12 +11,13 @@ import csv
 import io
 import re
 from functools import lru_cache
-from importlib import resources
+
+from ..data.bundled import bundled_text
 
 
 @lru_cache(maxsize=1)
 def _patterns() -> list[tuple[str, re.Pattern, str, int]]:
-    text = resources.files("xlcpb.data").joinpath("instance_types.csv").read_text("utf-8")
+    text = bundled_text("instance_types.csv")
     return [(row["provider"], re.compile(row["pattern"]), row["hardware_id"],
              int(row["devices_per_instance"])) for row in csv.DictReader(io.StringIO(text))]
 

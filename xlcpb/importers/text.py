@@ -7,10 +7,9 @@ import io
 import json
 import re
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
-from ..data._toml import toml_reader
+from ..data.bundled import bundled_toml
 from ..data.number_text import parse_number_or_none
 from ..errors import CPBError
 
@@ -25,8 +24,7 @@ _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}
 
 @lru_cache(maxsize=1)
 def header_vocabulary() -> dict:
-    text = resources.files("xlcpb.data").joinpath("import_headers.toml").read_text("utf-8")
-    return toml_reader.loads(text)
+    return bundled_toml("import_headers.toml")
 
 
 def check_size(path: Path, limit: int = MAX_IMPORT_BYTES) -> int:

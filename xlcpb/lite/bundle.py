@@ -9,6 +9,7 @@ Python's own zipimport. ``requirements.txt`` lists only numpy, which Pyodide shi
 
 from __future__ import annotations
 
+import ast
 import base64
 import hashlib
 import io
@@ -17,29 +18,79 @@ from importlib import resources
 from pathlib import Path
 
 from .. import __version__
-from ..data.csvfiles import write_atomic
+from ..workbook.files import atomic_output
 
-# What the Excel functions need; the CLI, workbook writers and importers stay out.
-BUNDLED_PARTS = ("__init__.py", "errors.py", "udfs.py", "engine", "data", "estimators", "excel")
-BUNDLED_SUFFIXES = (".py", ".csv", ".toml")
+# The Excel functions and what they import, nothing else: the CLI, workbook writers,
+# importers, budgets and calibration stay out of the bundle.
+ENTRY_MODULES = ("xlcpb", "xlcpb.udfs")
+DATA_SUFFIXES = (".csv", ".toml")
 REQUIREMENTS = "numpy\n"
 LINE_WIDTH = 100
+
+
+def _source(root: Path, module: str) -> Path | None:
+    """The file of ``module`` (``xlcpb.x.y``) under the package folder ``root``."""
+    parts = module.split(".")[1:]
+    for path in (root.joinpath(*parts).with_suffix(".py"), root.joinpath(*parts, "__init__.py")):
+        if path.is_file():
+            return path
+    return None
+
+
+def _imports(module: str, path: Path):
+    """The xlcpb modules ``path`` imports (anywhere in it, lazy imports included)."""
+    package = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            base = package[:len(package) - node.level + 1] if node.level else []
+            target = ".".join(base + ([node.module] if node.module else []))
+            yield target
+            yield from (f"{target}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+
+
+def needed_modules(root: Path) -> dict[str, Path]:
+    """Every module the Excel functions import, with its parent packages: module -> file."""
+    found, todo = {}, list(ENTRY_MODULES)
+    while todo:
+        module = todo.pop()
+        path = _source(root, module) if module.split(".")[0] == "xlcpb" else None
+        if module in found or path is None:
+            continue
+        found[module] = path
+        parents = module.split(".")
+        todo += [".".join(parents[:end]) for end in range(1, len(parents))]
+        todo += list(_imports(module, path))
+    return found
+
+
+def needed_data(root: Path, texts: list[str]) -> list[Path]:
+    """The package's data files named in ``texts`` or in a data file named there, and so on
+    (schema.toml names each table's CSV file)."""
+    candidates = sorted(path for path in root.rglob("*") if path.suffix in DATA_SUFFIXES)
+    chosen: list[Path] = []
+    while True:
+        new = [path for path in candidates if path not in chosen
+               and any(path.name in text for text in texts)]
+        if not new:
+            return chosen
+        chosen += new
+        texts = [path.read_text("utf-8") for path in new]
 
 
 def package_zip() -> bytes:
     """The parts of xlcpb the functions need, as a zip with fixed timestamps (reproducible)."""
     root = Path(resources.files("xlcpb"))
+    modules = sorted(needed_modules(root).values())
+    files = modules + needed_data(root, [path.read_text("utf-8") for path in modules])
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for part in BUNDLED_PARTS:
-            paths = [root / part] if (root / part).is_file() else sorted((root / part).rglob("*"))
-            for path in paths:
-                if path.is_file() and path.suffix in BUNDLED_SUFFIXES \
-                        and "__pycache__" not in path.parts:
-                    info = zipfile.ZipInfo(f"xlcpb/{path.relative_to(root).as_posix()}",
-                                           date_time=(2020, 1, 1, 0, 0, 0))
-                    info.compress_type = zipfile.ZIP_DEFLATED
-                    archive.writestr(info, path.read_bytes())
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for path in sorted(files):
+            info = zipfile.ZipInfo(f"xlcpb/{path.relative_to(root).as_posix()}",
+                                   date_time=(2020, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, path.read_bytes(), compresslevel=9)
     return buffer.getvalue()
 
 
@@ -92,5 +143,7 @@ def write_lite_files(folder: Path, overwrite: bool = False) -> list[Path]:
         raise CPBError(f"{existing[0]} already exists.", argument="out", value=str(folder),
                        fix="Choose another folder, or pass --overwrite.", kind="value")
     for path, text in targets.items():
-        write_atomic(path, text)
+        # atomically, with the mode of a file one saves (files to copy and share)
+        with atomic_output(path) as temporary:
+            Path(temporary).write_text(text, encoding="utf-8", newline="")
     return list(targets)

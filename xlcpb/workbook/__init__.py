@@ -1,1 +1,2 @@
-"""Layer 4 adapter: writing workbooks (the sheet export; templates and publishing to come)."""
+"""Layer 4 adapter: writing workbooks - template models, the budget, sheet exports and
+published copies."""

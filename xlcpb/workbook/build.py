@@ -14,65 +14,38 @@ import datetime as dt
 from pathlib import Path
 
 import xlsxwriter
-from xlsxwriter.utility import xl_rowcol_to_cell
 
 from .. import __version__
-from ..data.schema import schema
-from ..data.sheet import load_bundled, precisions
+from ..data.sheet import load_bundled
 from ..errors import CPBError
+from .budget.book import build_budget_template
+from .columns import cell_reference
 from .evaluate import evaluate
 from .files import atomic_output
+from .hardware_sheet import list_ranges, write_hardware_sheet
+from .styles import FIRST_ROW, INPUT_STYLE, Styles
 from .template import load_template
 
-INPUT_STYLE = {"font_color": "#0000FF", "bg_color": "#FFF2CC", "locked": False,
-               "border": 1, "border_color": "#BFBFBF"}
-HEADER_STYLE = {"bold": True, "bottom": 1, "bg_color": "#D9E1F2"}
-TITLE_STYLE = {"bold": True, "font_size": 14}
-FIRST_ROW = 4  # rows 1-3: title, summary, column headers
-HARDWARE_COLUMNS = ["name", "id", "vendor", "memory_bytes", "memory_bandwidth_bytes_per_s",
-                    "fp32", "tf32", "fp16", "bf16", "fp8", "int8", "fp4", "tdp_watts"]
-PRICE_COLUMNS = ["hardware_id", "provider", "region", "instance_type", "pricing_model",
-                 "price_per_device_hour", "currency", "effective_date"]
 PAPER = "Xiaoyi Li, Cost-Per-Byte Principle in Generative AI (section 6)"
 BUILD_DATE_LABEL = "Build date"
 
 
-class Renderer:
+class Renderer(Styles):
+    """One template's workbook being written: its styles, spec and the values so far."""
+
     def __init__(self, workbook: xlsxwriter.Workbook, spec: dict) -> None:
-        self.book = workbook
+        super().__init__(workbook)
         self.spec = spec
         self.values: dict = {}
-        self.formats: dict = {}
-
-    def style(self, number_format: str | None = None, **extra):
-        key = (number_format, tuple(sorted(extra.items())))
-        if key not in self.formats:
-            options = dict(extra)
-            if number_format:
-                options["num_format"] = number_format
-            self.formats[key] = self.book.add_format(options)
-        return self.formats[key]
 
     def sheet(self, name: str, headers: list[str], widths: list[int]):
-        worksheet = self.book.add_worksheet(name)
-        worksheet.write(0, 0, f"{self.spec['workbook']['title']} - {name}",
-                        self.style(**TITLE_STYLE))
-        worksheet.write(1, 0, self.spec["workbook"]["summary"] if name == "Inputs" else "")
-        for column, (header, width) in enumerate(zip(headers, widths)):
-            worksheet.write(FIRST_ROW - 2, column, header, self.style(**HEADER_STYLE))
-            worksheet.set_column(column, column, width)
-        worksheet.freeze_panes(FIRST_ROW - 1, 1)
-        worksheet.set_landscape()
-        worksheet.fit_to_pages(1, 0)
-        worksheet.repeat_rows(FIRST_ROW - 2)
-        worksheet.set_header(f"&L{self.spec['workbook']['title']}&R&A")
-        worksheet.set_footer("&Lxlcpb " + __version__ + "&RPage &P of &N")
-        return worksheet
+        workbook = self.spec["workbook"]
+        return self.titled_sheet(workbook["title"], workbook["summary"], name, headers, widths)
 
     def define(self, name: str, sheet: str, row: int, column: int, last_row: int | None = None):
-        reference = f"='{sheet}'!${chr(65 + column)}${row + 1}"
+        reference = f"='{sheet}'!{cell_reference(row, column, absolute=True)}"
         if last_row is not None and last_row != row:
-            reference += f":${chr(65 + column)}${last_row + 1}"
+            reference += f":{cell_reference(last_row, column, absolute=True)}"
         self.book.define_name(name, reference)
 
 
@@ -86,7 +59,7 @@ def render(spec: dict, out: Path, build_date: str) -> Path:
                                              f"{Path(spec['path']).name}",
                                  "created": dt.datetime(2020, 1, 1)})
         renderer = Renderer(workbook, spec)
-        lists = _hardware_sheet_ranges()
+        lists = list_ranges()
         inputs = renderer.sheet("Inputs", ["Input", "Value", "Unit", "Note"], [58, 18, 14, 50])
         calculations = renderer.sheet("Calculations", ["Calculation", "Value", "Unit",
                                                        "Equation"], [58, 18, 14, 14])
@@ -96,7 +69,7 @@ def render(spec: dict, out: Path, build_date: str) -> Path:
         _calculations(renderer, calculations)
         _outputs(renderer, outputs)
         _checks(renderer, checks)
-        _hardware(renderer)
+        write_hardware_sheet(renderer)
         _about(renderer, build_date)
         workbook.close()
     return out
@@ -183,8 +156,6 @@ def _outputs(renderer: Renderer, worksheet) -> None:
 
 
 def _checks(renderer: Renderer, worksheet) -> None:
-    good = renderer.style(bg_color="#C6EFCE", font_color="#006100")
-    bad = renderer.style(bg_color="#FFC7CE", font_color="#9C0006")
     row = FIRST_ROW - 1
     worksheet.write(row, 0, "Reference figures (inputs of the checks)", renderer.style(bold=True))
     row += 1
@@ -227,70 +198,12 @@ def _checks(renderer: Renderer, worksheet) -> None:
         worksheet.write_formula(row, 1, formula, None, value)
         worksheet.write(row, 3, note)
         row += 1
-    worksheet.conditional_format(first_check, 1, row - 1, 1, {
-        "type": "cell", "criteria": "==", "value": True, "format": good})
-    worksheet.conditional_format(first_check, 1, row - 1, 1, {
-        "type": "cell", "criteria": "==", "value": False, "format": bad})
+    renderer.check_colours(worksheet, first_check, row - 1, 1)
     row += 1
     worksheet.write(row, 0, "All checks pass")
-    worksheet.write_formula(row, 1, f"=AND({xl_rowcol_to_cell(first_check, 1)}:"
-                                    f"{xl_rowcol_to_cell(row - 2, 1)})", None, True)
+    worksheet.write_formula(row, 1, f"=AND({cell_reference(first_check, 1)}:"
+                                    f"{cell_reference(row - 2, 1)})", None, True)
     renderer.book.define_name("AllChecksPass", f"='Checks'!$B${row + 1}")
-
-
-def _hardware_sheet_ranges() -> dict:
-    sheet = load_bundled()
-    hardware_rows = len(sheet.tables["hardware"])
-    lists_column = chr(65 + len(HARDWARE_COLUMNS) + 1)
-    return {
-        "hardware": f"='Hardware'!$A${FIRST_ROW}:$A${FIRST_ROW + hardware_rows - 1}",
-        "precisions": f"='Hardware'!${lists_column}${FIRST_ROW}:${lists_column}"
-                      f"${FIRST_ROW + len(precisions()) - 1}",
-        "pricing_models": f"='Hardware'!${chr(ord(lists_column) + 1)}${FIRST_ROW}:"
-                          f"${chr(ord(lists_column) + 1)}"
-                          f"${FIRST_ROW + len(_pricing_models()) - 1}",
-    }
-
-
-def _pricing_models() -> tuple:
-    return schema()["prices"].column("pricing_model").choices
-
-
-def _hardware(renderer: Renderer) -> None:
-    sheet = load_bundled()
-    worksheet = renderer.book.add_worksheet("Hardware")
-    worksheet.write(0, 0, "The hardware/price sheet (bundled, sourced: see xlcpb sheet show)",
-                    renderer.style(**TITLE_STYLE))
-    worksheet.write(1, 0, f"Sheet version {sheet.version}. Peak FLOP/s are dense; blank where "
-                          "none is published.")
-    header = renderer.style(**HEADER_STYLE)
-    for column, name in enumerate(HARDWARE_COLUMNS):
-        worksheet.write(FIRST_ROW - 2, column, name, header)
-    precision_columns = {name: spec["column"] for name, spec in precisions().items()}
-    for offset, row in enumerate(sheet.tables["hardware"]):
-        for column, name in enumerate(HARDWARE_COLUMNS):
-            value = row.get(precision_columns.get(name, name))
-            if value is not None:
-                worksheet.write(FIRST_ROW - 1 + offset, column, value,
-                                renderer.style("0.000E+00" if isinstance(value, float) and
-                                               value > 1e6 else None))
-    lists_column = len(HARDWARE_COLUMNS) + 1
-    worksheet.write(FIRST_ROW - 2, lists_column, "precision", header)
-    worksheet.write(FIRST_ROW - 2, lists_column + 1, "pricing model", header)
-    for offset, name in enumerate(precisions()):
-        worksheet.write(FIRST_ROW - 1 + offset, lists_column, name)
-    for offset, name in enumerate(_pricing_models()):
-        worksheet.write(FIRST_ROW - 1 + offset, lists_column + 1, name)
-    price_column = lists_column + 3
-    for column, name in enumerate(PRICE_COLUMNS):
-        worksheet.write(FIRST_ROW - 2, price_column + column, name, header)
-    for offset, row in enumerate(sheet.tables["prices"]):
-        for column, name in enumerate(PRICE_COLUMNS):
-            if row.get(name) is not None:
-                worksheet.write(FIRST_ROW - 1 + offset, price_column + column, row[name])
-    worksheet.set_column(0, 0, 20)
-    worksheet.set_column(1, len(HARDWARE_COLUMNS) - 1, 13)
-    worksheet.freeze_panes(FIRST_ROW - 1, 1)
 
 
 def _about(renderer: Renderer, build_date: str) -> None:
@@ -320,7 +233,6 @@ def build_all(templates: list[Path], out_dir: Path, build_date: str | None = Non
         spec = load_template(path)
         out = Path(out_dir) / spec["workbook"]["file"]
         if spec["workbook"].get("kind") == "budget":
-            from .budget_book import build_budget_template  # the budget's own renderer
             built.append(build_budget_template(spec, out, date))
         else:
             built.append(render(spec, out, date))

@@ -14,6 +14,7 @@ import math
 from openpyxl.formula import Tokenizer
 
 from .. import udfs
+from ..engine.rounding import round_half_away_from_zero
 from ..errors import CPBError
 
 _OPERATORS = {"+": "+", "-": "-", "*": "*", "/": "/", "^": "**", "=": "==", "<>": "!=",
@@ -26,7 +27,7 @@ def _native():
         "SUM": lambda *xs: math.fsum(_flatten(xs)), "AND": lambda *xs: all(_flatten(xs)),
         "OR": lambda *xs: any(_flatten(xs)), "IF": lambda c, a=True, b=False: a if c else b,
         "ISNUMBER": lambda x: isinstance(x, (int, float)) and not isinstance(x, bool),
-        "ROUND": lambda x, n=0: round(x, int(n)),
+        "ROUND": round_half_away_from_zero,
     }
 
 

@@ -23,13 +23,13 @@ from pathlib import Path
 
 import openpyxl
 from openpyxl.formula.translate import Translator
-from openpyxl.utils import get_column_letter
 
 from .. import __version__, udfs
 from ..data.schema import schema
 from ..data.sheet import load_bundled, precisions
 from ..data.xlsx import read_parts
 from ..errors import CPBError
+from .columns import column_letter
 from .files import atomic_output, refuse_to_replace
 from .translate import HARDWARE_SHEET, PRICES_SHEET, Argument, Lookup, translate
 from .xlsx_parts import (add_sheet, apply_marks, drop_calc_chain, force_full_calculation,
@@ -217,7 +217,7 @@ def publish(source: Path, out: Path, lock: bool = False, overwrite: bool = False
     hardware_header, hardware_rows = _hardware_table()
     price_header, price_rows = _price_table()
     lookup = Lookup(hardware_last_row=len(hardware_rows) + 1,
-                    hardware_last_column=get_column_letter(len(hardware_header)),
+                    hardware_last_column=column_letter(len(hardware_header) - 1),
                     prices_last_row=len(price_rows) + 1)
     try:
         values = CellValues(source)

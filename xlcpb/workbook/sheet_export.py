@@ -6,12 +6,12 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from ..data.schema import KINDS, schema
 from ..data.sheet import Sheet
 from .cells import write_text, write_value
+from .columns import column_letter
 from .files import save_workbook_atomic
 
 # Number formats by unit: scientific where figures span orders of magnitude.
@@ -38,13 +38,13 @@ def sheet_workbook(sheet: Sheet) -> Workbook:
                 if column.unit in NUMBER_FORMATS and isinstance(cell.value, (int, float)):
                     cell.number_format = NUMBER_FORMATS[column.unit]
             write_text(worksheet.cell(row=row_index, column=len(headers)), row["origin"])
-        last = f"{get_column_letter(len(headers))}{max(len(rows) + 1, 2)}"
+        last = f"{column_letter(len(headers) - 1)}{max(len(rows) + 1, 2)}"
         table = Table(displayName=kind.name.title().replace("_", ""), ref=f"A1:{last}")
         table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
         worksheet.add_table(table)
         worksheet.freeze_panes = "B2"
-        for index, header in enumerate(headers, start=1):
-            worksheet.column_dimensions[get_column_letter(index)].width = min(
+        for index, header in enumerate(headers):
+            worksheet.column_dimensions[column_letter(index)].width = min(
                 max(len(header) + 2, 12), 48)
     about = workbook.create_sheet("About")
     for row_index, (label, value) in enumerate(

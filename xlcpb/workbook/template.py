@@ -1,4 +1,4 @@
-"""Workbook templates: one declarative TOML spec per workbook in ``templates/``.
+"""Workbook templates: one declarative TOML spec per workbook in ``xlcpb/templates/``.
 
 A spec lists inputs (name, label, value or values, unit, number format, an optional
 dropdown list), calculations (one formula each, in order), outputs, an optional sensitivity
@@ -51,5 +51,5 @@ def template_paths(folder: Path) -> list[Path]:
     paths = sorted(Path(folder).glob("*.toml"))
     if not paths:
         raise CPBError(f"{folder}: no templates (*.toml).", argument="templates",
-                       value=str(folder), fix="Run from the project folder, or pass --templates.")
+                       value=str(folder), fix="Give a folder of template specs (*.toml).")
     return paths

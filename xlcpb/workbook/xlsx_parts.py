@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from openpyxl.utils import get_column_letter
+from .columns import cell_reference
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -54,10 +54,9 @@ def add_sheet(parts: dict, name: str, rows: list[list]) -> None:
         number += 1
     part = f"xl/worksheets/sheet{number}.xml"
     body = []
-    for r, row in enumerate(rows, start=1):
-        cells = "".join(_cell(f"{get_column_letter(c)}{r}", value)
-                        for c, value in enumerate(row, start=1))
-        body.append(f'<row r="{r}">{cells}</row>')
+    for index, row in enumerate(rows):
+        cells = "".join(_cell(cell_reference(index, c), value) for c, value in enumerate(row))
+        body.append(f'<row r="{index + 1}">{cells}</row>')
     parts[part] = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
                    f'<worksheet xmlns="{MAIN}" xmlns:r="{RELS}"><sheetData>{"".join(body)}'
                    f'</sheetData></worksheet>').encode("utf-8")

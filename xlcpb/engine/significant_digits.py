@@ -1,4 +1,4 @@
-"""Comparing a computed figure with one printed in a paper, to the printed precision."""
+"""Printed significant digits: comparing a computed figure with one printed in a paper."""
 
 from __future__ import annotations
 

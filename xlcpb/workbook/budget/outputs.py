@@ -1,0 +1,132 @@
+"""The budget workbook's Outputs sheet: totals, unit costs and break-even per workload as
+native formulas of the Timeline, totals by quarter and year, the scenario and sensitivity
+tables (values), and the charts."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...data.plan import budget_defaults
+from ...engine.budget import monthly_totals
+from ...engine.calendar import period_labels
+from ...estimators.budget import UNIT_NAMES, scenario_totals, tornado
+from ..columns import column_letter
+from ..styles import HEADER_STYLE, MONEY
+from . import styles as looks
+from .layout import CHART_WORKLOADS, TIMELINE_MONTH_ROW
+from .sheets import BudgetBook
+
+
+def _periods(b: BudgetBook, sheet, row: int, title: str, length: int) -> int:
+    sheet.write(row, 0, title, b.style(bold=True))
+    totals = b.result.quarters if length == 3 else b.result.years
+    row += 1
+    labels = period_labels(b.layout.months, length)
+    sheet.write_row(row, 0, ["workload", *labels], b.style(**HEADER_STYLE))
+    for index, name in enumerate(b.result.names):
+        r = row + 1 + index
+        sheet.write(r, 0, name)
+        for p, label in enumerate(labels):
+            criterion = f"\"{label}\"" if length == 3 else f"\"{label}Q*\""
+            sheet.write_formula(r, p + 1, f"=SUMIFS({b.layout.timeline_row_range('cost', index)}"
+                                          f",QuarterLabels,{criterion})",
+                                b.style(MONEY), float(totals[index, p]))
+    r = row + 1 + b.layout.workloads
+    sheet.write(r, 0, "Total", b.style(bold=True))
+    period_sums = monthly_totals(totals)
+    for p in range(len(labels)):
+        col = column_letter(p + 1)
+        sheet.write_formula(r, p + 1, f"=SUM({col}{row + 2}:{col}{r})",
+                            b.style(MONEY, bold=True), float(period_sums[p]))
+    return r + 1
+
+
+def _values_tables(b: BudgetBook, sheet, row: int) -> int:
+    sheet.write(row, 0, "Scenarios: total self-hosting cost (values computed by xlcpb; "
+                        "rebuild to refresh)", b.style(bold=True))
+    row += 1
+    for name, value in scenario_totals(b.prepared, b.result.settings).items():
+        sheet.write(row, 0, name)
+        sheet.write_number(row, 1, value, b.style(MONEY))
+        row += 1
+    row += 1
+    swing = budget_defaults()["sensitivity"]["swing"]
+    sheet.write(row, 0, f"Sensitivity: total cost with each input {swing:.0%} lower / "
+                        "higher (tornado; values)", b.style(bold=True))
+    row += 1
+    sheet.write_row(row, 0, ["input", "lower", "higher", "swing"], b.style(**HEADER_STYLE))
+    for entry in tornado(b.prepared, b.result.settings):
+        row += 1
+        sheet.write(row, 0, entry["input"])
+        for col, key in enumerate(("low", "high", "swing"), start=1):
+            sheet.write_number(row, col, entry[key], b.style(MONEY))
+    return row + 1
+
+
+def _charts(b: BudgetBook, sheet, row: int) -> None:
+    months, workloads = b.layout.months, b.layout.workloads
+    categories = ["Timeline", TIMELINE_MONTH_ROW, 1, TIMELINE_MONTH_ROW, months]
+    by_workload = b.book.add_chart({"type": "column", "subtype": "stacked"})
+    # a chart stays readable (and within Excel's 255 series) with the largest workloads
+    largest = np.argsort(-b.result.workload_cost, kind="stable")[:CHART_WORKLOADS]
+    for index in sorted(largest):
+        r = b.layout.block_row("cost", index)
+        by_workload.add_series({"name": ["Timeline", r, 0], "categories": categories,
+                                "values": ["Timeline", r, 1, r, months]})
+    shown = "" if workloads <= CHART_WORKLOADS else f" (largest {CHART_WORKLOADS})"
+    by_workload.set_title({"name": f"Monthly self-hosting cost by workload{shown}"})
+    by_workload.set_y_axis({"num_format": MONEY})
+    sheet.insert_chart(row, 0, by_workload, {"x_scale": 1.6, "y_scale": 1.2})
+    versus = b.book.add_chart({"type": "line"})
+    for block, label in (("cost", "Self-hosting"), ("api", "API alternative")):
+        r = b.layout.block_total_row(block)
+        versus.add_series({"name": label, "categories": categories,
+                           "values": ["Timeline", r, 1, r, months]})
+    versus.set_title({"name": "Self-hosting vs API, fleet total per month"})
+    versus.set_y_axis({"num_format": MONEY})
+    sheet.insert_chart(row, 6, versus, {"x_scale": 1.4, "y_scale": 1.2})
+
+
+def _break_even_formula(b: BudgetBook, index: int) -> str:
+    last = b.layout.last_month_letter
+    return (f"=IF(NOT({b.layout.calculation_cell('has API', index)}),\"no API\","
+            f"IFERROR(TEXT(INDEX(Timeline!$B${TIMELINE_MONTH_ROW + 1}:${last}"
+            f"${TIMELINE_MONTH_ROW + 1},MATCH(TRUE,INDEX("
+            f"{b.layout.timeline_row_range('cum_cost', index)}<="
+            f"{b.layout.timeline_row_range('cum_api', index)},0),0)),\"yyyy-mm\"),\"never\"))")
+
+
+def outputs(b: BudgetBook) -> None:
+    sheet = b.sheet("Outputs", ["Workload", "Total cost", "API alternative", "Cost per unit",
+                                "Unit", "Break-even"], [26, 16, 16, 14, 18, 14])
+    layout, result = b.layout, b.result
+    for index, name in enumerate(result.names):
+        r = layout.output_row(index)
+        sheet.write_formula(r, 0, f"={layout.calculation_cell('workload', index)}", None, name)
+        sheet.write_formula(r, 1, f"=SUM({layout.timeline_row_range('cost', index)})",
+                            b.style(MONEY), float(result.workload_cost[index]))
+        sheet.write_formula(r, 2, f"=SUM({layout.timeline_row_range('api', index)})",
+                            b.style(MONEY), float(result.workload_api_cost[index]))
+        modality = b.prepared.workloads[index]["modality"]
+        per = 1e6 if modality == "text" else 1
+        sheet.write_formula(r, 3, f"=B{r + 1}/(SUM({layout.timeline_row_range('demand', index)})"
+                                  f"*{layout.calculation_cell('output tokens per unit', index)})"
+                                  f"*{per:g}",
+                            b.style(looks.UNIT_COST), float(result.unit_cost_over_horizon[index]))
+        sheet.write(r, 4, UNIT_NAMES[modality])
+        month = result.break_even[index]
+        shown = "no API" if month == -2 else "never" if month == -1 else result.months[month]
+        sheet.write_formula(r, 5, _break_even_formula(b, index), None, shown)
+    total = layout.output_total_row
+    sheet.write(total, 0, "Total", b.style(bold=True))
+    sheet.write_formula(total, 1, "=SUM(Timeline_cost_total)", b.style(MONEY, bold=True),
+                        result.total_cost)
+    sheet.write_formula(total, 2, "=SUM(Timeline_api_total)", b.style(MONEY, bold=True),
+                        result.total_api_cost)
+    b.name("TotalBudget", "Outputs", total, 1)
+    b.name("TotalApiAlternative", "Outputs", total, 2)
+    row = _periods(b, sheet, total + 2, "Totals by quarter", 3)
+    row = _periods(b, sheet, row + 1, "Totals by year", 12)
+    row = _values_tables(b, sheet, row + 1)
+    _charts(b, sheet, row + 1)
+

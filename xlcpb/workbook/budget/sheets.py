@@ -1,0 +1,314 @@
+"""The budget workbook's sheets, one function each, writing into a :class:`BudgetBook`.
+
+Every position comes from the :class:`.layout.Layout`, every look from :mod:`.styles`; each
+formula cell stores the value the budget engine computed, so the file shows the right
+numbers on opening, and a spreadsheet recalculating the native formulas arrives at them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from ... import __version__
+from ...data.plan import budget_defaults
+from ...data.sheet import load_bundled
+from ...engine.budget import monthly_totals, row_totals
+from ...engine.calendar import excel_serial_date, quarter_label
+from ...estimators.budget import PRICING_MODELS, BudgetResult, Prepared
+from ...estimators.llm import default_efficiency
+from ..columns import cell_reference
+from ..styles import HEADER_STYLE, INPUT_STYLE, TITLE_STYLE, Styles
+from . import styles as looks
+from .layout import (CALCULATION_COLUMNS, FIRST, SCENARIO_COLUMNS, SCENARIO_SCALARS,
+                     TIMELINE_BLOCKS, TIMELINE_INDEX_ROW, TIMELINE_MONTH_ROW,
+                     TIMELINE_QUARTER_ROW, WORKLOAD_COLUMNS, Layout)
+
+
+@dataclass
+class BudgetBook:
+    """A budget workbook being written: where things go, how they look, what they hold."""
+
+    styles: Styles
+    layout: Layout
+    prepared: Prepared
+    result: BudgetResult
+    title: str
+    build_date: str
+
+    @property
+    def book(self):
+        return self.styles.book
+
+    def name(self, name: str, sheet: str, row: int, col: int, last_row=None, last_col=None):
+        reference = f"='{sheet}'!{cell_reference(row, col, absolute=True)}"
+        if last_row is not None:
+            reference += f":{cell_reference(last_row, last_col, absolute=True)}"
+        self.book.define_name(name, reference)
+
+    def sheet(self, name: str, headers: list[str], widths: list[int]):
+        return self.styles.titled_sheet(self.title, "", name, headers, widths)
+
+    def style(self, number_format: str | None = None, **extra):
+        return self.styles.style(number_format, **extra)
+
+
+def inputs(b: BudgetBook) -> None:
+    sheet = b.sheet("Inputs", ["Input", "Value", "Unit", "Note"], [44, 16, 18, 60])
+    settings = b.result.settings
+    year, month = (int(p) for p in settings.start.split("-"))
+    entries = [
+        ("Scenario", "Scenario", settings.scenario, "", None,
+         "dropdown: low, base or high (the table below)"),
+        ("StartMonth", "First month", dt.datetime(year, month, 1), "", looks.MONTH, ""),
+        ("HoursPerMonth", "Hours per month", settings.hours_per_month, "h", "0", ""),
+        ("HardwareDecline", "Hardware rent price decline per year",
+         settings.hardware_price_decline_per_year, "fraction/year", "0%",
+         "seed 003: cheaper GPU cloud"),
+        ("ApiDecline", "API price decline per year", settings.api_price_decline_per_year,
+         "fraction/year", "0%", "seed 004: ~10x/year at constant capability"),
+        ("DeclineCap", "Largest decline a scenario may reach",
+         budget_defaults()["decline_cap"], "fraction/year", "0%", ""),
+        ("ComputeEfficiency", "Compute efficiency for FLOPs-priced work",
+         default_efficiency().compute, "fraction of peak", "0%",
+         "calibrated on published measurements"),
+        ("Tolerance", "Tolerance of the checks", 1e-9, "relative", "General", ""),
+    ]
+    row = FIRST - 1
+    for name, label, value, unit, fmt, note in entries:
+        sheet.write(row, 0, label)
+        style = b.style(fmt, **INPUT_STYLE)
+        if isinstance(value, dt.datetime):
+            sheet.write_datetime(row, 1, value, style)
+        else:
+            sheet.write(row, 1, value, style)
+        sheet.write(row, 2, unit)
+        sheet.write(row, 3, note)
+        b.name(name, "Inputs", row, 1)
+        row += 1
+    scenarios = budget_defaults()["scenarios"]
+    row += 1
+    sheet.write(row, 0, "Scenario table: multipliers of the uncertain inputs", b.style(bold=True))
+    row += 1
+    sheet.write_row(row, 0, ["scenario", *SCENARIO_COLUMNS], b.style(**HEADER_STYLE))
+    first = row + 1
+    for offset, (name, values) in enumerate(scenarios.items()):
+        sheet.write(first + offset, 0, name, b.style(**INPUT_STYLE))
+        for col, key in enumerate(SCENARIO_COLUMNS, start=1):
+            sheet.write(first + offset, col, values[key], b.style(looks.MULTIPLIER, **INPUT_STYLE))
+    last = first + len(scenarios) - 1
+    b.name("ScenarioNames", "Inputs", first, 0, last, 0)
+    for col, key in enumerate(SCENARIO_COLUMNS, start=1):
+        b.name(f"Scenario_{key}", "Inputs", first, col, last, col)
+    sheet.data_validation(FIRST - 1, 1, FIRST - 1, 1, {"validate": "list",
+                                                       "source": "=ScenarioNames"})
+
+
+def _api_prices(row: dict, api_cost: float):
+    if np.isnan(api_cost):
+        return None, None
+    api_row = load_bundled().api_price(row["api_model"])
+    return api_row["input_price_per_mtok"], api_row["output_price_per_mtok"]
+
+
+def workloads(b: BudgetBook) -> None:
+    sheet = b.book.add_worksheet("Workloads")
+    sheet.write(0, 0, "Workloads: the plan (one row per workload; blue cells are inputs)",
+                b.style(**TITLE_STYLE))
+    header = b.style(**HEADER_STYLE)
+    for col, name in enumerate(WORKLOAD_COLUMNS):
+        sheet.write(FIRST - 1, col, name, header)
+    sheet.set_column(0, 0, 22)
+    sheet.set_column(1, len(WORKLOAD_COLUMNS) - 1, 13)
+    sheet.freeze_panes(FIRST, 1)
+    for index, row in enumerate(b.prepared.workloads):
+        values = dict(row)
+        for col_index, (suffix, _) in enumerate(PRICING_MODELS):
+            values[f"price_{suffix}"] = float(b.prepared.prices[index][col_index])
+        values["api_input_price"], values["api_output_price"] = _api_prices(
+            row, b.prepared.api_cost_per_unit[index])
+        for col, name in enumerate(WORKLOAD_COLUMNS):
+            value = values.get(name)
+            r = b.layout.workload_row(index)
+            if value is None or (isinstance(value, float) and np.isnan(value)):
+                sheet.write_blank(r, col, None, b.style(**INPUT_STYLE))
+            else:
+                fmt = looks.FLOPS if name == "flops_per_unit" else None
+                sheet.write(r, col, value, b.style(fmt, **INPUT_STYLE))
+
+
+def calculations(b: BudgetBook) -> None:
+    sheet = b.sheet("Calculations", ["Scenario input", "Value", "Unit", "Note"], [34, 16, 16, 40])
+    scenario = budget_defaults()["scenarios"][b.result.settings.scenario]
+    values = [scenario["volume"], scenario["growth"], b.result.hardware_decline,
+              b.result.api_decline]
+    for offset, ((name, formula), value) in enumerate(zip(SCENARIO_SCALARS, values)):
+        row = b.layout.scalar_row(offset)
+        sheet.write(row, 0, name)
+        sheet.write_formula(row, 1, formula, b.style(looks.SCENARIO_SCALAR), value)
+        b.name(name, "Calculations", row, 1)
+    sheet.write_row(b.layout.calculation_header_row, 0, list(CALCULATION_COLUMNS),
+                    b.style(**HEADER_STYLE))
+    for index, row in enumerate(b.prepared.workloads):
+        r = b.layout.calculation_row(index)
+        ref = lambda name: b.layout.workload_cell(name, index)  # noqa: E731
+        tokens_cell = f"B{r + 1}"
+        text = row["modality"] == "text"
+        sheet.write_formula(r, 0, f"={ref('name')}", None, row["name"])
+        sheet.write_formula(r, 1, f"={ref('output_tokens')}*{ref('reasoning_multiplier')}"
+                            if text else "=1", None, b.prepared.tokens_per_unit[index])
+        if text:
+            args = (f"{ref('model')},{ref('hardware')},{ref('precision')},{ref('batch')},"
+                    f"{ref('input_tokens')},{tokens_cell},{ref('devices')}")
+            seconds = (f"={ref('devices')}*(CPB_LLM_TTFT({args})+{tokens_cell}*"
+                       f"CPB_LLM_TPOT({args}))/{ref('batch')}")
+        else:
+            seconds = (f"={ref('flops_per_unit')}/(CPB_HW({ref('hardware')},"
+                       f"{ref('precision')})*ComputeEfficiency)")
+        sheet.write_formula(r, 2, seconds, b.style(looks.DEVICE_SECONDS),
+                            b.prepared.device_seconds_per_unit[index])
+        sheet.write_formula(r, 3, f"={ref('share_on_demand')}*{ref('price_on_demand')}+"
+                                  f"{ref('share_reserved')}*{ref('price_reserved')}+"
+                                  f"{ref('share_spot')}*{ref('price_spot')}",
+                            b.style(looks.PRICE), b.result.blended_price[index])
+        has_api = not np.isnan(b.prepared.api_cost_per_unit[index])
+        sheet.write_formula(r, 4, f"=AND(ISNUMBER({ref('api_input_price')}),"
+                                  f"ISNUMBER({ref('api_output_price')}))", None, has_api)
+        api_value = b.prepared.api_cost_per_unit[index] if has_api else 0.0
+        sheet.write_formula(r, 5, f"=IF(E{r + 1},({ref('input_tokens')}*"
+                                  f"{ref('api_input_price')}+{tokens_cell}*"
+                                  f"{ref('api_output_price')})/1000000,0)",
+                            b.style(looks.API_COST), api_value)
+        sheet.write_formula(r, 6, f"={ref('monthly_volume')}*ScenarioVolume",
+                            b.style(looks.COUNT), float(b.result.volume[index]))
+        sheet.write_formula(r, 7, f"={ref('monthly_growth')}*ScenarioGrowth",
+                            b.style(looks.GROWTH), float(b.result.growth[index]))
+        sheet.write_formula(r, 8, f"={ref('share_on_demand')}+{ref('share_reserved')}+"
+                                  f"{ref('share_spot')}", None,
+                            float(row_totals(b.prepared.shares)[index]))
+
+
+def _timeline_formula(b: BudgetBook, block: str, index: int, month: int) -> str:
+    """The native formula of one workload's month in a Timeline block."""
+    layout, col = b.layout, b.layout.month_column(month)
+    here = lambda other: cell_reference(layout.block_row(other, index), col)  # noqa: E731
+    if block in ("cum_cost", "cum_api"):
+        month_amount = here("cost" if block == "cum_cost" else "api")
+        if month == 0:
+            return f"={month_amount}"
+        return f"={cell_reference(layout.block_row(block, index), col - 1)}+{month_amount}"
+    calc = lambda header: layout.calculation_cell(header, index)  # noqa: E731
+    rate = lambda name: layout.workload_cell(name, index, absolute_row=True)  # noqa: E731
+    mi = layout.month_index_cell(month)
+    if block == "demand":
+        return f"={calc('volume')}*(1+{calc('growth')})^{mi}"
+    if block == "devices":
+        return (f"=ROUNDUP({here('demand')}/{rate('acceptance_rate')}*"
+                f"{calc('device-seconds per unit')}/3600/(HoursPerMonth*"
+                f"{rate('utilisation')}),0)")
+    if block == "cost":
+        return (f"={here('devices')}*HoursPerMonth*{calc('blended price')}*"
+                f"(1-HardwareDeclineEff)^({mi}/12)")
+    return (f"={here('demand')}/{rate('acceptance_rate')}*"
+            f"{calc('API cost per unit')}*(1-ApiDeclineEff)^({mi}/12)")
+
+
+def timeline(b: BudgetBook) -> None:
+    sheet = b.book.add_worksheet("Timeline")
+    sheet.write(0, 0, "Timeline: every cell a native formula of the inputs",
+                b.style(**TITLE_STYLE))
+    months = b.layout.months
+    sheet.set_column(0, 0, 26)
+    sheet.set_column(1, months, 11)
+    header = b.style(**HEADER_STYLE)
+    sheet.write(TIMELINE_MONTH_ROW, 0, "month", header)
+    sheet.write(TIMELINE_INDEX_ROW, 0, "month index", header)
+    sheet.write(TIMELINE_QUARTER_ROW, 0, "year / quarter", header)
+    for m, label in enumerate(b.result.months):
+        col = b.layout.month_column(m)
+        index_cell = cell_reference(TIMELINE_INDEX_ROW, col)
+        year, month = (int(p) for p in label.split("-"))
+        sheet.write_formula(TIMELINE_MONTH_ROW, col, f"=EDATE(StartMonth,{index_cell})",
+                            b.style(looks.MONTH, **HEADER_STYLE), excel_serial_date(year, month))
+        sheet.write_number(TIMELINE_INDEX_ROW, col, m, header)
+        sheet.write_formula(TIMELINE_QUARTER_ROW, col, f"=\"Y\"&(INT({index_cell}/12)+1)&"
+                                                       f"\"Q\"&(INT(MOD({index_cell},12)/3)+1)",
+                            header, quarter_label(m))
+    sheet.freeze_panes(4, 1)
+    data = {"demand": b.result.demand, "devices": b.result.devices, "cost": b.result.cost,
+            "api": b.result.api_cost, "cum_cost": b.result.cumulative_cost,
+            "cum_api": b.result.cumulative_api_cost}
+    for block in TIMELINE_BLOCKS:
+        title, fmt = looks.TIMELINE_BLOCK_STYLES[block]
+        first, total_row = b.layout.block_row(block), b.layout.block_total_row(block)
+        sheet.write(first - 1, 0, title, b.style(bold=True))
+        for index in range(b.layout.workloads):
+            r = b.layout.block_row(block, index)
+            sheet.write_formula(r, 0, f"={b.layout.calculation_cell('workload', index)}", None,
+                                b.result.names[index])
+            for m in range(months):
+                sheet.write_formula(r, b.layout.month_column(m),
+                                    _timeline_formula(b, block, index, m), b.style(fmt),
+                                    float(data[block][index, m]))
+        sheet.write(total_row, 0, "Total", b.style(bold=True))
+        totals = monthly_totals(data[block])
+        for m in range(months):
+            col = b.layout.month_column(m)
+            sheet.write_formula(total_row, col, f"=SUM({cell_reference(first, col)}:"
+                                                f"{cell_reference(total_row - 1, col)})",
+                                b.style(fmt, bold=True), float(totals[m]))
+        b.name(f"Timeline_{block}", "Timeline", first, 1, total_row - 1, months)
+        b.name(f"Timeline_{block}_total", "Timeline", total_row, 1, total_row, months)
+    b.name("QuarterLabels", "Timeline", TIMELINE_QUARTER_ROW, 1, TIMELINE_QUARTER_ROW, months)
+    b.name("MonthIndex", "Timeline", TIMELINE_INDEX_ROW, 1, TIMELINE_INDEX_ROW, months)
+
+
+def checks(b: BudgetBook) -> None:
+    sheet = b.sheet("Checks", ["Check", "Value", "Unit", "Note"], [60, 12, 10, 60])
+    layout = b.layout
+    first_output = layout.output_row(0) + 1
+    last_output = layout.output_row(layout.workloads - 1) + 1
+    entries = [
+        ("Workload totals add up to the fleet total",
+         f"=ABS(SUM(Outputs!B{first_output}:B{last_output})-TotalBudget)"
+         "<=Tolerance*ABS(TotalBudget)"),
+        ("Every pricing mix adds up to 100%",
+         f"=SUMPRODUCT(--(ABS({layout.calculation_range('share total')}-1)"
+         ">Tolerance))=0"),
+        ("Monthly totals add up to the total",
+         "=ABS(SUM(Timeline_cost_total)-SUM(Timeline_cost))<=Tolerance*ABS(TotalBudget)"),
+        ("Devices are whole and never negative",
+         "=SUMPRODUCT(--(Timeline_devices<>INT(Timeline_devices)))"
+         "+SUMPRODUCT(--(Timeline_devices<0))=0"),
+        ("Acceptance rates are within (0, 1]",
+         f"=SUMPRODUCT(--({layout.workload_range('acceptance_rate')}>1))=0"),
+    ]
+    first = row = FIRST - 1
+    for label, formula in entries:
+        sheet.write(row, 0, label)
+        sheet.write_formula(row, 1, formula, None, True)
+        row += 1
+    b.styles.check_colours(sheet, first, row - 1, 1)
+    sheet.write(row + 1, 0, "All checks pass", b.style(bold=True))
+    sheet.write_formula(row + 1, 1, f"=AND(B{first + 1}:B{row})", None, True)
+    b.name("AllChecksPass", "Checks", row + 1, 1)
+
+
+def about(b: BudgetBook) -> None:
+    sheet = b.book.add_worksheet("About")
+    sheet.set_column(0, 0, 24)
+    sheet.set_column(1, 1, 110)
+    rows = [("Workbook", b.title), ("xlcpb version", __version__),
+            ("Sheet version", load_bundled().version), ("Build date", b.build_date),
+            ("Method", "Per workload: device time per unit from the realistic LLM "
+                       "estimator (text) or FLOPs at calibrated efficiency (image, audio, "
+                       "video); whole devices at the target utilisation; blended prices "
+                       "declining yearly; the API alternative at its own decline."),
+            ("Functions", "CPB_* cells need the add-in; 'xlcpb publish' makes a copy that "
+                          "computes without it.")]
+    rows += [("Source", text) for text in b.prepared.sources]
+    for offset, (label, value) in enumerate(rows):
+        sheet.write(offset, 0, label, b.style(bold=True))
+        sheet.write_string(offset, 1, str(value))
