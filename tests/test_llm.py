@@ -12,7 +12,6 @@ from xlcpb.cli import main
 from xlcpb.data.models import model
 from xlcpb.estimators.calibration import accuracy, fit, load_measurements, summary
 from xlcpb.estimators.llm import default_efficiency, estimate_llm, implied_efficiency
-from calibration_set import write_calibration_set
 from excel_calls import NUM_ERROR, excel, scalar
 
 CATALOG = ["GPT-2", "GPT-2 medium", "GPT-2 large", "GPT-2 XL", "GPT-J-6B", "Llama-2-7B",
@@ -120,9 +119,8 @@ def test_overrides_and_implied_efficiency_round_trip():
 
 
 @pytest.fixture
-def measurements(tmp_path):
-    path = write_calibration_set(tmp_path)
-    return load_measurements(path)
+def measurements():
+    return load_measurements()  # the packaged rows calibration_map.toml lists under [fit]
 
 
 def test_calibration_reproduces_the_stored_defaults(measurements):

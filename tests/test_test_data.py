@@ -16,9 +16,7 @@ TABLE_ROW = re.compile(r"^\| `(?P<name>[^`]+)` \| (?P<size>[\d,]+) \| `(?P<sha>[
                        re.M)
 # Files that still name ../shared, each with the reason: calibrate's default measurements
 # (the LLM calibration work points it at the bundled xlcpb/data/llm_measurements.csv).
-STILL_READ_FROM_SHARED = {
-    "xlcpb/cli/calibrate_cmd.py": "published LLM measurements (calibration)",
-}
+STILL_READ_FROM_SHARED: dict = {}
 # a path into the shared folder: "../shared/...", ROOT.parent / "shared", "shared" / ...
 SHARED_PATH = re.compile(r"""\.\./shared\b|["']shared["']\s*/|/\s*["']shared["']""")
 

@@ -1,7 +1,8 @@
 """Benchmark: how far the paper's formula and xlcpb's estimator are from measurements.
 
-For every measurement of the calibration set (the first 32 rows of the bundled
-``xlcpb/data/llm_measurements.csv``; tests/calibration_set.py), or of a CSV given: the
+For every measurement of the calibration set (the rows of the packaged
+``xlcpb/data/llm_measurements.csv`` that ``calibration_map.toml`` lists under ``[fit]``), or
+of a CSV given: the
 paper's naive estimate (2N FLOPs per token at peak FLOP/s), ours (the calibrated roofline),
 the measured value, and each one's error factor; then the median and worst
 |log10(predicted/measured)| as factors. Goal: ours within 1.3x at the median and 3x at worst.
@@ -9,17 +10,14 @@ Run: ``.venv/bin/python tests/bench/bench_accuracy.py [CSV]``
 """
 
 import sys
-import tempfile
 from pathlib import Path
 
 from xlcpb.estimators.calibration import accuracy, load_measurements, summary
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the calibration set
-from calibration_set import write_calibration_set  # noqa: E402
 UNITS = {"throughput": "tok/s", "ttft": "s", "tpot": "s/token"}
 
 
-def main(path: Path) -> None:
+def main(path: Path | None) -> None:
     rows = accuracy(load_measurements(path))
     print(f"{'measurement':<36} {'metric':<10} {'measured':>10} {'paper':>10} {'ours':>10} "
           f"{'paper x':>8} {'ours x':>7}")
@@ -35,8 +33,4 @@ def main(path: Path) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1:
-        main(Path(sys.argv[1]))
-    else:
-        with tempfile.TemporaryDirectory() as folder:
-            main(write_calibration_set(Path(folder)))
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else None)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 from ..data.csvfiles import write_atomic
-from ..estimators.calibration import accuracy, efficiency_toml, fit, load_measurements, summary
+from ..engine.accuracy import error_factor, ms_from_seconds
+from ..estimators.calibration import (PACKAGED_MEASUREMENTS, accuracy, efficiency_toml, fit,
+                                      load_measurements, summary)
 from .options import add_format
 from .output import emit
 from .commands import help_of
 
-DEFAULT_MEASUREMENTS = Path("../shared/reference/llm_measurements_calibration.csv")
 COLUMNS = ["id", "metric", "measured", "paper", "ours", "paper_error_x", "ours_error_x"]
 
 
@@ -22,10 +22,13 @@ def register(subparsers) -> None:
                     "published LLM inference measurements (least squared log10 error over "
                     "a grid), and print each measurement beside the paper's naive estimate "
                     "and ours.")
-    parser.add_argument("--measurements", type=Path, default=DEFAULT_MEASUREMENTS,
-                        help=f"the measurements CSV (default {DEFAULT_MEASUREMENTS})")
-    parser.add_argument("--write", action="store_true",
-                        help="store the fit as the package's defaults (efficiency.toml)")
+    parser.add_argument("--measurements", type=Path, default=None,
+                        help="a measurements CSV with the columns of the packaged "
+                             f"{PACKAGED_MEASUREMENTS} (default: its rows that "
+                             "calibration_map.toml lists under [fit])")
+    parser.add_argument("--write", type=Path, metavar="PATH", default=None,
+                        help="also write the fit as an efficiency.toml to PATH (the packaged "
+                             "defaults are never changed)")
     add_format(parser)
     parser.set_defaults(run=run)
 
@@ -35,19 +38,19 @@ def run(args) -> int:
     efficiency = fit(measurements)
     rows = accuracy(measurements, efficiency)
     for row in rows:
-        row["paper_error_x"] = 10 ** row["paper_log10_error"]
-        row["ours_error_x"] = 10 ** row["ours_log10_error"]
+        row["paper_error_x"] = error_factor(row["paper_log10_error"])
+        row["ours_error_x"] = error_factor(row["ours_log10_error"])
     totals = summary(rows)
     emit(args.format, rows, COLUMNS,
          {"efficiency": efficiency.__dict__, "summary": totals, "rows": rows},
          title=f"Fit: compute {efficiency.compute:.2f}, memory {efficiency.memory:.2f}, "
-               f"overhead {efficiency.step_overhead_s * 1e3:.2f} ms per pass")
+               f"overhead {ms_from_seconds(efficiency.step_overhead_s):.2f} ms per pass")
     if args.format == "table":
         print(f"\nmedian / worst error factor: paper {totals['paper']['median_factor']:.2f}x / "
               f"{totals['paper']['worst_factor']:.0f}x, ours {totals['ours']['median_factor']:.2f}x "
               f"/ {totals['ours']['worst_factor']:.2f}x")
     if args.write:
-        target = Path(resources.files("xlcpb.data")) / "efficiency.toml"
-        write_atomic(target, efficiency_toml(efficiency, args.measurements.name))
-        print(f"Wrote {target}")
+        source = args.measurements.name if args.measurements else PACKAGED_MEASUREMENTS
+        write_atomic(args.write, efficiency_toml(efficiency, source))
+        print(f"Wrote {args.write}")
     return 0

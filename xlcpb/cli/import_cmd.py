@@ -95,7 +95,7 @@ def _print(report, args, new_version) -> None:
             "notes": report.notes, "outcome": outcome, "version": new_version})
         return
     print(f"{report.source} ({FORMATS[report.format]}): {report.rows_read:,} rows read, "
-          f"{report.accepted_count:,} accepted, {sum(report.skipped.values()):,} skipped; "
+          f"{report.accepted_count:,} accepted, {report.skipped.total():,} skipped; "
           f"{outcome}.")
     for kind, (columns, title) in SHOWN.items():
         rows = report.accepted.get(kind, [])
@@ -104,8 +104,8 @@ def _print(report, args, new_version) -> None:
             emit("table", rows[:MAX_ROWS_SHOWN], columns,
                  title=f"Accepted {title} (full precision in --report json)")
             if len(rows) > MAX_ROWS_SHOWN:
-                print(f"... and {len(rows) - MAX_ROWS_SHOWN:,} more")
-    spend = sum(1 for row in accepted if row["kind"] == "spend")
+                print(f"... and {len(rows[MAX_ROWS_SHOWN:]):,} more")
+    spend = len([row for row in accepted if row["kind"] == "spend"])
     if spend:
         print(f"\n{spend:,} cost rows kept as actual spend (for budget vs actual).")
     if report.skipped:

@@ -22,6 +22,12 @@ def bundled_text(name: str) -> str:
     return resources.files(DATA_PACKAGE).joinpath(name).read_text("utf-8")
 
 
+def package_text(path: str) -> str:
+    """The text of a file shipped elsewhere in the package, e.g. ``"excel/functions.toml"``
+    (the Excel functions' declaration lives beside the code it drives)."""
+    return resources.files("xlcpb").joinpath(path).read_text("utf-8")
+
+
 def bundled_toml(name: str) -> dict:
     """The bundled TOML file ``name``, parsed."""
     return toml_reader.loads(bundled_text(name))

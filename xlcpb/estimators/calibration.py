@@ -1,34 +1,34 @@
 """Fitting the estimator's efficiencies on published measurements, and measuring its error.
 
-The measurements (``shared/reference/llm_measurements_calibration.csv``) are of three kinds:
-offline maximum-throughput runs (output tokens/s over prefill and decode at the largest
-batch), batch-1 time to first token, and single-stream decode speed. :func:`fit` searches a
-grid of compute efficiency, memory efficiency and per-pass overhead for the least squared
-log10 error over all of them; the result is stored in ``xlcpb/data/efficiency.toml`` by
-``xlcpb calibrate --write`` and reproduced by the tests.
+The measurements are the packaged ``xlcpb/data/llm_measurements.csv`` (each row sourced;
+see ``llm_measurements.md``); by default those ``calibration_map.toml`` lists under
+``[fit]``, of three kinds: offline maximum-throughput runs (output tokens/s over prefill and
+decode at the largest batch), batch-1 time to first token, and single-stream decode speed.
+:func:`fit` searches a grid of compute efficiency, memory efficiency and per-pass overhead
+for the least squared log10 error over all of them; ``xlcpb calibrate --write PATH`` writes
+the result where the user says (the packaged defaults, ``efficiency.toml``, are reproduced by
+the tests).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from ..data.bundled import bundled_toml
+from ..data.bundled import bundled_text, bundled_toml
 from ..data.csvfiles import read_text_bounded
+from ..engine.accuracy import (log10_error, median_and_worst_factor, parameter_grid,
+                               prefill_seconds, seconds_from_ms, seconds_per_token,
+                               total_squared_log10_error, tokens_per_s)
 from ..engine.significant_digits import round_significant
 from ..errors import CPBError
 from .llm import Efficiency, default_efficiency, estimate_llm
 
-# The search grid: steps of 0.01 in efficiency and 0.25 ms in overhead.
-COMPUTE_GRID = np.round(np.arange(0.20, 1.0001, 0.01), 2)
-MEMORY_GRID = np.round(np.arange(0.30, 1.0001, 0.01), 2)
-OVERHEAD_GRID_S = np.round(np.arange(0.0, 0.010001, 0.00025), 5)
 
 
 @dataclass(frozen=True)
@@ -54,10 +54,18 @@ def _leading_number(text: str) -> float | None:
     return float(match.group(1)) if match else None
 
 
-def load_measurements(path: Path) -> list[Measurement]:
-    """The calibration file's rows, mapped to catalog and sheet ids."""
+PACKAGED_MEASUREMENTS = "llm_measurements.csv"
+
+
+def load_measurements(path: Path | None = None) -> list[Measurement]:
+    """Measurement rows mapped to catalog and sheet ids: a file of the same columns, or by
+    default the packaged rows that ``calibration_map.toml`` lists under ``[fit]``."""
     mapping = _mapping()
-    rows = list(csv.DictReader(io.StringIO(read_text_bounded(Path(path)))))
+    text = read_text_bounded(Path(path)) if path else bundled_text(PACKAGED_MEASUREMENTS)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    if path is None:
+        chosen = set(mapping["fit"]["measurements"])
+        rows = [row for row in rows if row["id"] in chosen]
     measurements = []
     for row in rows:
         try:
@@ -70,11 +78,11 @@ def load_measurements(path: Path) -> list[Measurement]:
                            fix="Add the name to xlcpb/data/calibration_map.toml.") from None
         batch_text = row["batch_or_concurrency"].lower()
         if row["ttft_ms"].strip():
-            metric, measured = "ttft", float(row["ttft_ms"]) / 1e3
+            metric, measured = "ttft", seconds_from_ms(float(row["ttft_ms"]))
         elif batch_text.startswith("max-throughput"):
             metric, measured = "throughput", float(row["output_throughput_tok_s"])
         else:
-            metric, measured = "tpot", 1.0 / float(row["output_throughput_tok_s"])
+            metric, measured = "tpot", seconds_per_token(float(row["output_throughput_tok_s"]))
         input_tokens = _leading_number(row["input_tokens"]) or 1  # "prompt separately": none
         output_tokens = (_leading_number(row["output_tokens"])
                          or mapping["defaults"]["llama_bench_output_tokens"])
@@ -102,18 +110,23 @@ def naive(measurement: Measurement) -> float:
     """The paper's formula for the same quantity: 2N FLOPs per token at peak FLOP/s."""
     _, estimate = predict(measurement)
     per_token = estimate.naive_tpot_s
-    return {"throughput": 1.0 / per_token, "ttft": per_token * measurement.input_tokens,
-            "tpot": per_token}[measurement.metric]
+    if measurement.metric == "throughput":
+        return tokens_per_s(per_token)
+    if measurement.metric == "ttft":  # every prompt token at the decode rate
+        return prefill_seconds(per_token, measurement.input_tokens)
+    return float(per_token)
 
 
 def fit(measurements: list[Measurement]) -> Efficiency:
     """The grid point with the least sum of squared log10 errors."""
-    compute, memory, overhead = np.meshgrid(COMPUTE_GRID, MEMORY_GRID, OVERHEAD_GRID_S,
-                                            indexing="ij")
-    total = np.zeros(compute.shape)
-    for measurement in measurements:
-        predicted, _ = predict(measurement, compute, memory, overhead)
-        total += np.log10(predicted / measurement.measured) ** 2
+    grids = _mapping()["fit"]["grid"]  # [start, stop, step] of each parameter
+    compute, memory, overhead = np.meshgrid(
+        *(parameter_grid(*grids[name]) for name in ("compute_efficiency",
+                                                     "memory_efficiency", "step_overhead_s")),
+        indexing="ij")
+    total = total_squared_log10_error(
+        [predict(measurement, compute, memory, overhead)[0] for measurement in measurements],
+        [measurement.measured for measurement in measurements])
     best = np.unravel_index(np.argmin(total), total.shape)
     return Efficiency(compute=float(compute[best]), memory=float(memory[best]),
                       step_overhead_s=float(overhead[best]),
@@ -129,8 +142,8 @@ def accuracy(measurements: list[Measurement], efficiency: Efficiency | None = No
         paper = naive(m)
         rows.append({"id": m.id, "metric": m.metric, "measured": m.measured,
                      "paper": paper, "ours": float(ours),
-                     "paper_log10_error": abs(math.log10(paper / m.measured)),
-                     "ours_log10_error": abs(math.log10(float(ours) / m.measured))})
+                     "paper_log10_error": log10_error(paper, m.measured),
+                     "ours_log10_error": log10_error(float(ours), m.measured)})
     return rows
 
 
@@ -138,9 +151,8 @@ def summary(rows: list[dict]) -> dict:
     """Median and worst |log10(predicted / measured)|, as factors, for paper and ours."""
     out = {}
     for who in ("paper", "ours"):
-        errors = np.array([row[f"{who}_log10_error"] for row in rows])
-        out[who] = {"median_factor": float(10 ** np.median(errors)),
-                    "worst_factor": float(10 ** errors.max())}
+        median, worst = median_and_worst_factor([row[f"{who}_log10_error"] for row in rows])
+        out[who] = {"median_factor": median, "worst_factor": worst}
     return out
 
 

@@ -18,6 +18,7 @@ from ..data.bundled import bundled_toml
 from ..data.models import model as find_model
 from ..data.sheet import Sheet, load_sheet, precisions, resolve_precision
 from ..engine import llm
+from ..engine.accuracy import bisect_increasing
 from ..errors import CPBError
 
 
@@ -203,10 +204,8 @@ def implied_efficiency(model: str, hardware: str, measured_output_tokens_per_s: 
                        value=measured_output_tokens_per_s,
                        fix="Check the measurement's batch, precision and device count.",
                        kind="num")
-    for _ in range(60):
-        middle = (low + high) / 2
-        low, high = (middle, high) if speed(middle) < measured_output_tokens_per_s else (low, middle)
-    return {"bound": bound, name: (low + high) / 2}
+    return {"bound": bound,
+            name: bisect_increasing(speed, measured_output_tokens_per_s, low, high)}
 
 
 def refuse_unless_fits(estimate: LLMEstimate, value):

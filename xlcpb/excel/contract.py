@@ -15,9 +15,9 @@ import importlib
 import inspect
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from ..data._toml import toml_reader
+from ..data.bundled import package_text
 
 KINDS = ("engine", "llm", "sheet", "version")
 TYPES = ("number", "text", "hardware_or_flops", "batch")
@@ -117,8 +117,7 @@ def _argument(spec: dict, function: dict, function_name: str) -> Argument:
 @lru_cache(maxsize=1)
 def functions() -> dict[str, Function]:
     """Every Excel function, by name, in the order of ``functions.toml``."""
-    return load_functions(resources.files(__package__).joinpath("functions.toml")
-                          .read_text("utf-8"))
+    return load_functions(package_text("excel/functions.toml"))
 
 
 def load_functions(text: str) -> dict[str, Function]:
