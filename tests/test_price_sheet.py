@@ -62,8 +62,7 @@ def test_done_when_three_on_demand_providers_for_each_flagship_chip():
     on_demand = _providers("on-demand")
     short = {chip: sorted(on_demand[chip]) for chip in DONE_WHEN_CHIPS
              if len(on_demand[chip]) < 3}
-    # MI300X: only Crusoe and DigitalOcean were found with a dated public price
-    assert short == {"mi300x": ["crusoe", "digitalocean"]}
+    assert short == {}
 
 
 def test_done_when_spot_and_reserved_for_three_chips_each():
