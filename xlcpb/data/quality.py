@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import statistics
 
+from ..engine.units import factor_from_median
 from ..errors import CPBError
 
 STALE_AFTER_DAYS = 180          # default of 'xlcpb sheet stale'
@@ -132,12 +132,13 @@ def plausibility_findings(rows: list[dict], ratio: float = PLAUSIBLE_RATIO) -> l
             others = [r["price_per_device_hour"] for r in group if r is not row]
             if len(others) < 3:
                 continue
-            median = statistics.median(others)
             price = row["price_per_device_hour"]
-            if price > median * ratio or price * ratio < median:
+            median, factor = factor_from_median(price, others)
+            if factor > ratio:
                 findings.append(_finding(
                     "plausibility", row, f"{price:g} {currency}/device-h vs median {median:g} "
-                    f"of the {len(others)} other {model} prices for {hardware}"))
+                    f"of the {len(others)} other {model} prices for {hardware} "
+                    f"({factor:.1f}x)"))
     return findings
 
 

@@ -6,6 +6,8 @@ Conventions: a month is 730 hours and a year 8,760 (AWS and Azure price lists bo
 
 from __future__ import annotations
 
+import numpy as np
+
 from ._inputs import non_negative, positive, scalar_or_array, vectorised
 
 HOURS_PER_MONTH = 730.0
@@ -87,3 +89,16 @@ def convert_currency(price, rate):
     amount = non_negative("price", price, "currency")
     factor = positive("rate", rate, "target currency per source currency")
     return scalar_or_array(amount * factor)
+
+
+def factor_from_median(price, others) -> tuple[float, float]:
+    """(the median of ``others``, how many times ``price`` is above or below it (>= 1)):
+    the factor is max(price / median, median / price). A price sheet flags a price whose
+    factor exceeds a threshold as implausible beside the other prices for the same chip.
+
+    >>> factor_from_median(8.0, [2.0, 2.0, 3.0]), factor_from_median(1.0, [2.0, 2.0, 3.0])
+    ((2.0, 4.0), (2.0, 2.0))
+    """
+    median = float(np.median(np.asarray(others, dtype=float)))
+    value = float(positive("price", price, "currency/(device h)"))
+    return median, max(value / median, median / value)
