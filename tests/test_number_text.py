@@ -123,3 +123,35 @@ def test_a_number_written_by_python_reads_back_in_every_locale(value, locale):
 def test_thousands_separators_never_change_the_value(value, locale):
     grouped = f"{value:,}" if locale == "en" else f"{value:,}".replace(",", ".")
     assert parse_number(grouped, locale) == value
+
+
+def test_a_plan_written_the_german_way_gives_the_same_budget(tmp_path, monkeypatch, capsys):
+    """The example plan, every number rewritten as a German Excel shows it (2.000.000, 0,05,
+    3,99), budgets to exactly what the original gives - with --locale de - and is refused,
+    naming the cells, without it."""
+    import csv
+    import io
+    monkeypatch.setenv("XLCPB_HOME", str(tmp_path / "home"))
+    plan = tmp_path / "plan.csv"
+    assert main(["budget", "--example", "--plan-out", str(plan)]) == 0
+    capsys.readouterr()
+    rows = list(csv.reader(io.StringIO(plan.read_text(encoding="utf-8"))))
+
+    def german(cell):
+        try:
+            value = float(cell)
+        except ValueError:
+            return cell
+        if value.is_integer():
+            return f"{int(value):,}".replace(",", ".")
+        return repr(value).replace(".", ",")
+    german_plan = tmp_path / "plan_de.csv"
+    with open(german_plan, "w", newline="", encoding="utf-8") as stream:
+        csv.writer(stream).writerows([rows[0]] + [[german(c) for c in r] for r in rows[1:]])
+    assert "2.000.000" in german_plan.read_text(encoding="utf-8")
+    assert main(["budget", str(plan), "--format", "json"]) == 0
+    english = capsys.readouterr().out
+    assert main(["budget", str(german_plan), "--locale", "de", "--format", "json"]) == 0
+    assert capsys.readouterr().out == english
+    assert main(["budget", str(german_plan), "--format", "json"]) == 2
+    assert "'2.000.000' ambiguous" in capsys.readouterr().err

@@ -10,7 +10,8 @@ The rules
 * **Locale** decides the decimal mark. ``None`` (the default everywhere) is *neutral*: a
   point is the decimal mark, and a comma is accepted only where it cannot be a decimal
   comma. ``"en"`` (or any decimal-point language) reads commas as thousands separators;
-  ``"de"``, ``"fr"`` ... (``number_locales.toml``) read ``1.234,56`` and ``1 234,56``.
+  ``"de"``, ``"fr"`` ... (``number_locales.toml``) read ``1.234,56`` and ``1 234,56``. The
+  command line takes it as ``--locale`` (a budget plan's and an import's numbers too).
 * **Ambiguous text is refused, never guessed.** Without a locale, ``"1,5"`` and
   ``"1.234,56"`` need a decimal-comma locale, and ``"1,500"`` is 1500 in English but 1.5 in
   German: each is an error naming the two readings and the fix (``--locale``). A price typed
@@ -204,8 +205,8 @@ def parse_number(text, locale: str | None = None, argument: str = "number") -> f
                         "comma" if point is not None else
                         f"{comma:,.10g} with a decimal comma, which needs a locale")
             raise _refuse(argument, text, f"ambiguous: {readings}",
-                          "Give the locale (--locale en or --locale de; a plan's or "
-                          "mapping's locale setting), or write it without separators.")
+                          "Give the locale (--locale en for 1,234.5; --locale de, fr ... for "
+                          "1.234,5), or write it without separators.")
         value = point
     value = _finite(-value if negative else value, argument, text)
     return value / 100 if percent else value
