@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..data.sheet import load_sheet
 from ..estimators.llm import estimate_llm
+from ..excel.contract import add_cli_options
 from .options import add_format, number, read_number
 from .output import emit
 from .commands import help_of
@@ -11,6 +12,7 @@ from .commands import help_of
 FIELDS = [("ttft_s", "time to first token", "s"), ("tpot_s", "time per output token", "s"),
           ("naive_tpot_s", "  the paper's formula would say", "s"),
           ("output_tokens_per_s", "output tokens per second (system)", "tokens/s"),
+          ("output_tokens_per_s_per_replica", "  per replica", "tokens/s"),
           ("throughput_output_tokens_per_s", "  including prefill", "tokens/s"),
           ("kv_cache_bytes", "KV cache", "B"), ("weight_bytes", "weights", "B"),
           ("max_batch", "largest batch that fits", "sequences"),
@@ -30,7 +32,10 @@ def register(subparsers) -> None:
     parser.add_argument("hardware", help='a sheet hardware name: "H100 SXM", "T4"...')
     parser.add_argument("--precision", default="bf16",
                         help="bf16 (default), fp16, fp8, fp4, int8, int4, q4_0, q4_k_m, fp32")
-    parser.add_argument("--devices", type=number, default=1, help="tensor-parallel devices")
+    parser.add_argument("--devices", type=number, default=1,
+                        help="every device: tensor-parallel x replicas (default 1)")
+    add_cli_options(parser, "CPB_LLM_TPOT", names=["tensor_parallel", "replicas"],
+                    number=number)
     parser.add_argument("--batch", default="1", help='concurrent sequences, or "max"')
     parser.add_argument("--input-tokens", type=number, default=1000, help="prompt length")
     parser.add_argument("--output-tokens", type=number, default=200, help="output length")
@@ -49,7 +54,9 @@ def run(args) -> int:
     batch = (args.batch if args.batch.strip().lower() == "max"
              else read_number(args.batch, args, "--batch"))
     estimate = estimate_llm(args.model, args.hardware, args.precision, args.devices, batch,
-                            args.input_tokens, args.output_tokens, price, sheet=sheet)
+                            args.input_tokens, args.output_tokens, price,
+                            tensor_parallel=args.tensor_parallel, replicas=args.replicas,
+                            sheet=sheet)
     values = estimate.as_dict()
     rows = [{"quantity": label, "value": values[key], "unit": unit}
             for key, label, unit in FIELDS]
@@ -58,7 +65,8 @@ def run(args) -> int:
                     "unit": ""})
     emit(args.format, rows, ["quantity", "value", "unit"], values,
          title=f"{estimate.model} on {estimate.devices:g} x {estimate.hardware} "
-               f"({estimate.precision}), batch {estimate.batch:g}, "
+               f"({estimate.replicas:g} replica(s) of {estimate.tensor_parallel:g}) "
+               f"({estimate.precision}), batch {estimate.batch:g} per replica, "
                f"{estimate.input_tokens:g} in / {estimate.output_tokens:g} out, "
                f"${price:g}/device-h")
     return 0

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import bad_argument
 from ._inputs import (device_bytes_per_s, device_flops_per_s, fraction, non_negative, positive,
                       scalar_or_array, vectorised, whole, whole_count)
 
@@ -209,23 +210,55 @@ def per_device_scaled(value_per_device, devices):
 
 
 @vectorised
+def deployment(devices=1, tensor_parallel=0, replicas=1):
+    """(devices per replica, replicas, devices) of a deployment, checked.
+
+    A deployment runs ``replicas`` independent copies of a model, each over
+    ``tensor_parallel`` devices (8 GPUs as 4 replicas x 2, or 8 x 1, or 1 x 8). With
+    ``tensor_parallel`` 0 (the default) each replica gets ``devices / replicas``; given, it
+    must agree with ``devices`` unless ``devices`` is left at 1.
+
+    Examples
+    --------
+    >>> deployment(8, 0, 4), deployment(1, 2, 4), deployment(8, 2, 4)
+    ((2.0, 4.0, 8.0), (2.0, 4.0, 8.0), (2.0, 4.0, 8.0))
+    """
+    total = whole_count("devices", devices, "devices")
+    copies = whole_count("replicas", replicas, "replicas")
+    given = non_negative("tensor_parallel", tensor_parallel, "devices")
+    whole("tensor_parallel", given, "devices")
+    per_replica = np.where(given > 0, given, total / copies)
+    whole("devices / replicas", per_replica, "devices per replica")
+    if np.any((given > 0) & (total != 1) & (total != given * copies)):
+        raise bad_argument("devices", float(np.ravel(total)[0]),
+                           "not tensor_parallel x replicas",
+                           "Give devices = tensor_parallel x replicas, or leave devices out.",
+                           kind="value")
+    return (scalar_or_array(per_replica), scalar_or_array(copies),
+            scalar_or_array(per_replica * copies))
+
+
+@vectorised
 def llm_inference(*, params, active_params, n_experts, experts_per_token, n_layers, n_heads,
                   n_kv_heads, head_dim, weight_bytes_per_param, kv_bytes_per_value,
                   flops_per_s_per_device, memory_bandwidth_bytes_per_s_per_device,
                   memory_bytes_per_device, devices, batch, input_tokens, output_tokens,
                   compute_efficiency, memory_efficiency, step_overhead_s,
-                  usable_memory_fraction, price_per_device_hour=None) -> dict:
+                  usable_memory_fraction, price_per_device_hour=None, replicas=1) -> dict:
     """Prefill, decode, memory and cost of serving a transformer, on the roofline.
 
     Prefill (time to first token) processes ``batch`` prompts of ``input_tokens`` in one
     pass. Decode generates ``output_tokens`` one step at a time; each step reads the weights
     and the batch's whole KV cache and does 2N + attention FLOPs per sequence; the context
     grows from ``input_tokens``, so the mean step time is integrated exactly over the output.
-    Tensor parallelism over ``devices`` multiplies compute, bandwidth and memory. Each phase
-    also pays ``step_overhead_s`` (kernel launches, scheduling) once per forward pass.
+    Tensor parallelism over ``devices`` (the devices of one replica) multiplies compute,
+    bandwidth and memory; ``replicas`` independent copies multiply the system's output rate
+    and its cost per second, not its latency. Each phase also pays ``step_overhead_s``
+    (kernel launches, scheduling) once per forward pass.
 
     Returns a dict of arrays (floats for scalar inputs): ``ttft_s``, ``tpot_s``,
-    ``output_tokens_per_s`` (decode, whole system), ``throughput_output_tokens_per_s``
+    ``output_tokens_per_s`` (decode, whole system; ``output_tokens_per_s_per_replica``
+    for one replica), ``throughput_output_tokens_per_s``
     (output tokens over prefill plus decode, as offline benchmarks report it),
     ``prefill_bound`` / ``decode_bound`` ("compute" or "memory"), ``kv_cache_bytes``,
     ``weight_bytes``, ``fits``, ``max_batch``, ``naive_tpot_s`` (the paper's F / P at peak),
@@ -254,6 +287,7 @@ def llm_inference(*, params, active_params, n_experts, experts_per_token, n_laye
                                   devices)
     memory = per_device_scaled(memory_bytes_per_device, devices)
     count = whole_count("batch", batch, "sequences")
+    copies = whole_count("replicas", replicas, "replicas")
     prompt = positive("input_tokens", input_tokens, "tokens")
     output = positive("output_tokens", output_tokens, "tokens")
     overhead = non_negative("step_overhead_s", step_overhead_s, "s")
@@ -291,8 +325,9 @@ def llm_inference(*, params, active_params, n_experts, experts_per_token, n_laye
     middle = (first + last) / 2
     result = {
         "ttft_s": ttft, "tpot_s": tpot,
-        "output_tokens_per_s": count / tpot,
-        "throughput_output_tokens_per_s": count * output / (ttft + output * tpot),
+        "output_tokens_per_s": copies * count / tpot,
+        "output_tokens_per_s_per_replica": count / tpot,
+        "throughput_output_tokens_per_s": copies * count * output / (ttft + output * tpot),
         "prefill_bound": np.where(compute_p >= memory_p, "compute", "memory"),
         "decode_bound": np.where(compute_time(middle) >= memory_time(middle), "compute",
                                  "memory"),
@@ -303,8 +338,8 @@ def llm_inference(*, params, active_params, n_experts, experts_per_token, n_laye
     }
     if price_per_device_hour is not None:
         from .cpb import cost_per_second
-        rate = cost_per_second(price_per_device_hour, devices)
-        result["cost_per_s"] = rate
+        rate = cost_per_second(price_per_device_hour, devices)  # one replica's devices
+        result["cost_per_s"] = copies * rate
         result["cost_per_mtok_input"] = cost_per_million_tokens(rate, count * prompt / ttft)
         result["cost_per_mtok_output"] = cost_per_million_tokens(rate, count / tpot)
         result["cost_per_mtok_blended"] = cost_per_million_tokens(

@@ -48,13 +48,16 @@ class LLMEstimate:
     model: str
     hardware: str
     precision: str
-    devices: object
-    batch: object
+    devices: object                  # every device: tensor_parallel x replicas
+    tensor_parallel: object          # devices per replica
+    replicas: object                 # independent copies of the model
+    batch: object                    # per replica
     input_tokens: object
     output_tokens: object
     ttft_s: object                   # time to first token: prefill of the batch [s]
     tpot_s: object                   # time per output token at this batch [s]
     output_tokens_per_s: object      # whole system, decode [tokens/s]
+    output_tokens_per_s_per_replica: object  # one replica, decode [tokens/s]
     throughput_output_tokens_per_s: object  # output over prefill + decode [tokens/s]
     bound: dict                      # {"prefill": ..., "decode": ...}: "compute" | "memory"
     kv_cache_bytes: object           # the batch's KV cache at the end of the output [B]
@@ -82,6 +85,7 @@ def _model_numbers(row: dict) -> dict:
 
 def estimate_llm(model: str, hardware: str, precision: str = "bf16", devices=1, batch=1,
                  input_tokens=1000, output_tokens=200, price_per_hour=None,
+                 tensor_parallel=0, replicas=1,
                  efficiency: Efficiency | None = None, sheet: Sheet | None = None,
                  **efficiency_overrides) -> LLMEstimate:
     """Serve ``model`` on ``hardware``: latency, throughput, memory and cost.
@@ -96,15 +100,22 @@ def estimate_llm(model: str, hardware: str, precision: str = "bf16", devices=1, 
         Weights and math: fp32, bf16, fp16, fp8, int8, fp4, or weight-only int4 / q4_0 /
         q4_k_m (fp16 math). A precision the chip has no published peak for is an error.
     devices : int or array_like
-        Devices in tensor parallel.
+        Every device of the deployment: ``tensor_parallel`` x ``replicas``.
     batch : int, array_like or "max"
-        Concurrent sequences; "max" is the largest batch whose weights and KV cache fit.
+        Concurrent sequences per replica; "max" is the largest batch whose weights and KV
+        cache fit in a replica's devices.
     input_tokens, output_tokens : int or array_like
         Prompt and output length per sequence [tokens]. Default 1,000 and 200 (seed 001:
         prompts run 3-10x longer than outputs).
     price_per_hour : float or array_like, optional
         Price per device-hour; with it, costs per 1M tokens are filled in. Use
         ``sheet.price(hardware)["price_per_device_hour"]`` for the sheet's.
+    tensor_parallel : int or array_like, optional
+        Devices per replica, over which the model is split; 0 (default): devices / replicas.
+    replicas : int or array_like, optional
+        Independent copies of the model (default 1): they multiply the system's tokens per
+        second and its cost per second, not its latency. The tensor-parallel all-reduces
+        are not yet timed (an optimistic bound for tensor_parallel > 1 over PCIe).
     efficiency : Efficiency, optional
         Defaults to the calibrated one; or override single fields with keyword arguments
         ``compute_efficiency``, ``memory_efficiency``, ``step_overhead_s``.
@@ -117,7 +128,8 @@ def estimate_llm(model: str, hardware: str, precision: str = "bf16", devices=1, 
     ('memory', True)
     """
     sheet = sheet or load_sheet()
-    row = find_model(model)
+    row = find_model(model, sheet)
+    per_replica, copies, every_device = llm.deployment(devices, tensor_parallel, replicas)
     device = sheet.hardware(hardware)
     canonical = resolve_precision(precision)
     peak = sheet.flops_per_s(device["id"], canonical)
@@ -126,7 +138,8 @@ def estimate_llm(model: str, hardware: str, precision: str = "bf16", devices=1, 
     common = dict(**_model_numbers(row), weight_bytes_per_param=spec["weight_bytes"],
                   kv_bytes_per_value=spec["kv_bytes"], flops_per_s_per_device=peak,
                   memory_bandwidth_bytes_per_s_per_device=device["memory_bandwidth_bytes_per_s"],
-                  memory_bytes_per_device=device["memory_bytes"], devices=devices,
+                  memory_bytes_per_device=device["memory_bytes"], devices=per_replica,
+                  replicas=copies,
                   input_tokens=input_tokens, output_tokens=output_tokens,
                   compute_efficiency=chosen.compute, memory_efficiency=chosen.memory,
                   step_overhead_s=chosen.step_overhead_s,
@@ -139,15 +152,17 @@ def estimate_llm(model: str, hardware: str, precision: str = "bf16", devices=1, 
         batch = llm.llm_inference(**common, batch=1)["max_batch"]
         if (batch < 1) if not hasattr(batch, "shape") else (batch < 1).any():
             raise CPBError(f"model = {model!r}: its weights and one sequence's KV cache do "
-                           f"not fit in {device['name']} x {devices}.", argument="model",
+                           f"not fit in {device['name']} x {per_replica}.", argument="model",
                            value=model, fix="Use more devices, a smaller precision or a "
                                             "shorter context.", kind="num")
     result = llm.llm_inference(**common, batch=batch)
     return LLMEstimate(
-        model=row["id"], hardware=device["id"], precision=canonical, devices=devices,
-        batch=batch, input_tokens=input_tokens, output_tokens=output_tokens,
+        model=row["id"], hardware=device["id"], precision=canonical,
+        devices=every_device, tensor_parallel=per_replica,
+        replicas=copies, batch=batch, input_tokens=input_tokens, output_tokens=output_tokens,
         ttft_s=result["ttft_s"], tpot_s=result["tpot_s"],
         output_tokens_per_s=result["output_tokens_per_s"],
+        output_tokens_per_s_per_replica=result["output_tokens_per_s_per_replica"],
         throughput_output_tokens_per_s=result["throughput_output_tokens_per_s"],
         bound={"prefill": result["prefill_bound"], "decode": result["decode_bound"]},
         kv_cache_bytes=result["kv_cache_bytes"], weight_bytes=result["weight_bytes"],
