@@ -59,3 +59,16 @@ def test_excel_and_the_cli_take_the_same_deployment(capsys):
     printed = json.loads(capsys.readouterr().out)
     assert printed["output_tokens_per_s"] == pytest.approx(system, rel=1e-12)
     assert (printed["tensor_parallel"], printed["replicas"]) == (2, 4)
+
+
+def test_multi_head_latent_attention_caches_the_latent_not_every_head():
+    """DeepSeek-V3 caches (d_c + d_h^R) = 512 + 64 values per layer and token (DeepSeek-V2
+    paper, Table 1), not 2 x 128 heads x 128: 57x less KV memory."""
+    from xlcpb.data.sheet import precisions
+    estimate = estimate_llm("DeepSeek-V3", "H200", precision="fp8", devices=8, batch=16,
+                            input_tokens=1000, output_tokens=200)
+    kv_bytes = precisions()["fp8"]["kv_bytes"]
+    assert estimate.kv_cache_bytes == 16 * (1000 + 200) * 61 * (512 + 64) * kv_bytes
+    llama = estimate_llm("Llama-3.1-8B", "H100 SXM", batch=2, input_tokens=100,
+                         output_tokens=28)  # grouped-query: 2 x 32 layers x 8 heads x 128
+    assert llama.kv_cache_bytes == 2 * 128 * 2 * 32 * 8 * 128 * precisions()["bf16"]["kv_bytes"]

@@ -39,6 +39,31 @@ def kv_cache_bytes_per_token(n_layers, n_kv_heads, head_dim, kv_bytes_per_value)
 
 
 @vectorised
+def mla_kv_cache_bytes_per_token(n_layers, kv_lora_rank, qk_rope_head_dim, kv_bytes_per_value):
+    """KV-cache bytes one token occupies under multi-head latent attention (MLA).
+
+    .. math:: B_{token} = l\\,(d_c + d_h^R)\\,b
+
+    MLA caches one compressed latent of ``kv_lora_rank`` (d_c) values and one decoupled RoPE
+    key of ``qk_rope_head_dim`` (d_h^R) per layer, shared by every head (DeepSeek-AI,
+    *DeepSeek-V2*, 2024, section 2.1.4 and Table 1: "(d_c + d_h^R) l elements").
+
+    Examples
+    --------
+    DeepSeek-V3 (61 layers, d_c 512, d_h^R 64) in bf16: 70 kB, where full multi-head
+    attention over its 128 heads of 128 would hold 4 MB.
+
+    >>> mla_kv_cache_bytes_per_token(61, 512, 64, 2)
+    70272.0
+    """
+    layers = positive("n_layers", n_layers, "layers")
+    rank = positive("kv_lora_rank", kv_lora_rank, "values")
+    rope = positive("qk_rope_head_dim", qk_rope_head_dim, "values")
+    size = positive("kv_bytes_per_value", kv_bytes_per_value, "bytes")
+    return scalar_or_array(layers * (rank + rope) * size)
+
+
+@vectorised
 def weights_read_bytes(params, active_params, n_experts, experts_per_token, tokens_per_step,
                        weight_bytes_per_param):
     """Weight bytes one forward step reads, for dense and mixture-of-experts models.
@@ -244,13 +269,17 @@ def llm_inference(*, params, active_params, n_experts, experts_per_token, n_laye
                   flops_per_s_per_device, memory_bandwidth_bytes_per_s_per_device,
                   memory_bytes_per_device, devices, batch, input_tokens, output_tokens,
                   compute_efficiency, memory_efficiency, step_overhead_s,
-                  usable_memory_fraction, price_per_device_hour=None, replicas=1) -> dict:
+                  usable_memory_fraction, price_per_device_hour=None, replicas=1,
+                  kv_bytes_per_token=None) -> dict:
     """Prefill, decode, memory and cost of serving a transformer, on the roofline.
 
     Prefill (time to first token) processes ``batch`` prompts of ``input_tokens`` in one
     pass. Decode generates ``output_tokens`` one step at a time; each step reads the weights
     and the batch's whole KV cache and does 2N + attention FLOPs per sequence; the context
     grows from ``input_tokens``, so the mean step time is integrated exactly over the output.
+    The KV cache holds ``kv_bytes_per_token`` a token where given (multi-head latent
+    attention: :func:`mla_kv_cache_bytes_per_token`), else the grouped-query size
+    (:func:`kv_cache_bytes_per_token`).
     Tensor parallelism over ``devices`` (the devices of one replica) multiplies compute,
     bandwidth and memory; ``replicas`` independent copies multiply the system's output rate
     and its cost per second, not its latency. Each phase also pays ``step_overhead_s``
@@ -294,7 +323,9 @@ def llm_inference(*, params, active_params, n_experts, experts_per_token, n_laye
     e_c = _efficiency("compute_efficiency", compute_efficiency)
     e_m = _efficiency("memory_efficiency", memory_efficiency)
     width = positive("n_heads", n_heads, "heads") * positive("head_dim", head_dim, "features")
-    kv_token = kv_cache_bytes_per_token(n_layers, n_kv_heads, head_dim, kv_bytes_per_value)
+    kv_token = (kv_cache_bytes_per_token(n_layers, n_kv_heads, head_dim, kv_bytes_per_value)
+                if kv_bytes_per_token is None else  # MLA: mla_kv_cache_bytes_per_token
+                positive("kv_bytes_per_token", kv_bytes_per_token, "bytes"))
     weight_bytes = positive("params", params, "parameters") * positive(
         "weight_bytes_per_param", weight_bytes_per_param, "bytes")
     kv_sequence = kv_token * (prompt + output)

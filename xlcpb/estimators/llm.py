@@ -135,7 +135,12 @@ def estimate_llm(model: str, hardware: str, precision: str = "bf16", devices=1, 
     peak = sheet.flops_per_s(device["id"], canonical)
     spec = precisions()[canonical]
     chosen = _efficiency(efficiency, efficiency_overrides)
+    attention = sheet.model_attention(row["id"]) or {}
+    kv_token = (llm.mla_kv_cache_bytes_per_token(row["n_layers"], attention["kv_lora_rank"],
+                                                 attention["qk_rope_head_dim"], spec["kv_bytes"])
+                if attention.get("attention") == "mla" else None)
     common = dict(**_model_numbers(row), weight_bytes_per_param=spec["weight_bytes"],
+                  kv_bytes_per_token=kv_token,
                   kv_bytes_per_value=spec["kv_bytes"], flops_per_s_per_device=peak,
                   memory_bandwidth_bytes_per_s_per_device=device["memory_bandwidth_bytes_per_s"],
                   memory_bytes_per_device=device["memory_bytes"], devices=per_replica,
