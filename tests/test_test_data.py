@@ -14,8 +14,8 @@ from conftest import ROOT, TEST_DATA
 FOLDERS = ["pricelists", "reference"]
 TABLE_ROW = re.compile(r"^\| `(?P<name>[^`]+)` \| (?P<size>[\d,]+) \| `(?P<sha>[0-9a-f]{64})` \|$",
                        re.M)
-# Files that still name ../shared, each with the reason: calibrate's default measurements
-# (the LLM calibration work points it at the bundled xlcpb/data/llm_measurements.csv).
+# Files allowed to name the shared folder, each with the reason: none (calibrate reads the
+# packaged xlcpb/data/llm_measurements.csv).
 STILL_READ_FROM_SHARED: dict = {}
 # a path into the shared folder: "../shared/...", ROOT.parent / "shared", "shared" / ...
 SHARED_PATH = re.compile(r"""\.\./shared\b|["']shared["']\s*/|/\s*["']shared["']""")
