@@ -180,3 +180,14 @@ def test_excel_functions_ranges_max_and_errors():
     with pytest.raises(xlwings.XlwingsError, match="direction = 'sideways'"):
         excel(udfs, "cpb_llm_cost_per_mtok", "Llama-3.1-8B", "H100 SXM", 3.78, "sideways",
               None, None, None, None, None)
+
+
+def test_leave_one_source_out_scores_each_source_with_a_fit_that_never_saw_it(measurements):
+    from xlcpb.estimators.calibration import leave_one_source_out
+    held = leave_one_source_out(measurements)
+    assert sorted(row["id"] for row in held) == sorted(m.id for m in measurements)
+    source = "xiongjiedai-gpu-bench"  # llama.cpp single-stream decode tables
+    rest = [m for m in measurements if m.source_key != source]
+    rows = [row for row in held if row["source_key"] == source]
+    assert {row["held_out_fit"] for row in rows} == {fit(rest)}
+    assert fit(rest) != fit(measurements)  # the held-out source did move the fit

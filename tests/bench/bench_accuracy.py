@@ -12,7 +12,9 @@ Run: ``.venv/bin/python tests/bench/bench_accuracy.py [CSV]``
 import sys
 from pathlib import Path
 
-from xlcpb.estimators.calibration import accuracy, load_measurements, summary
+from xlcpb.engine.accuracy import ms_from_seconds
+from xlcpb.estimators.calibration import (accuracy, leave_one_source_out, load_measurements,
+                                          summary)
 
 UNITS = {"throughput": "tok/s", "ttft": "s", "tpot": "s/token"}
 
@@ -30,6 +32,25 @@ def main(path: Path | None) -> None:
           f"paper {totals['paper']['median_factor']:.2f}x / {totals['paper']['worst_factor']:.0f}x"
           f", ours {totals['ours']['median_factor']:.2f}x / {totals['ours']['worst_factor']:.2f}x"
           " (goal 1.3x / 3x)")
+
+    # leave one source out: fit without a publication, score on it
+    held = leave_one_source_out(load_measurements(path))
+    print(f"\nleave-one-source-out ({len(held)} measurements, each scored by a fit that did "
+          "not see its source):")
+    print(f"{'held-out source':<26} {'n':>3} {'fit (compute/memory/overhead ms)':>34} "
+          f"{'median x':>9} {'worst x':>8}")
+    for source in sorted({row["source_key"] for row in held}):
+        rows_of = [row for row in held if row["source_key"] == source]
+        fitted = rows_of[0]["held_out_fit"]
+        factors = summary(rows_of)["ours"]
+        print(f"{source:<26} {len(rows_of):>3} "
+              f"{fitted.compute:>12.2f} / {fitted.memory:.2f} / "
+              f"{ms_from_seconds(fitted.step_overhead_s):<8.2f} "
+              f"{factors['median_factor']:>9.2f} {factors['worst_factor']:>8.2f}")
+    overall = summary(held)
+    print(f"all held-out: median {overall['ours']['median_factor']:.2f}x, worst "
+          f"{overall['ours']['worst_factor']:.2f}x (paper "
+          f"{overall['paper']['median_factor']:.2f}x / {overall['paper']['worst_factor']:.0f}x)")
 
 
 if __name__ == "__main__":
