@@ -562,7 +562,7 @@ def test_no_two_rows_share_a_normalised_name(catalog):
     ("memory_bandwidth_bytes_per_s_per_device", 1e300, "implausibly large for B/s"),
 ])
 def test_llm_hardware_figures_are_plausible_at_both_ends(column, value, expected):
-    from xlcpb.engine.llm import llm_inference
+    from xlcpb.engine.serving import llm_inference
     arguments = dict(params=1.56e9, active_params=1.56e9, n_experts=1, experts_per_token=1,
                      n_layers=48, n_heads=25, n_kv_heads=25, head_dim=64,
                      weight_bytes_per_param=2, kv_bytes_per_value=2,

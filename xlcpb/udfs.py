@@ -66,6 +66,8 @@ def _numbers(function: Function, values: dict, texts: dict) -> list:
         if argument.type == "text" or argument.name in texts:
             continue
         value = values[argument.name]
+        if argument.default is None and single_cell(value) is None:
+            continue  # an optional input left empty: the callee's own "not given"
         if argument.type == "hardware_or_flops":  # a FLOP/s number, or a name to look up
             precision = texts.get("precision")
             value = numbers_or_lookup(argument.name, value,

@@ -1,56 +1,54 @@
-"""Benchmark: how far the paper's formula and xlcpb's estimator are from measurements.
+"""Benchmark: how far the paper's formula and xlcpb's estimator are from published measurements.
 
-For every measurement of the calibration set (the rows of the packaged
-``xlcpb/data/llm_measurements.csv`` that ``calibration_map.toml`` lists under ``[fit]``), or
-of a CSV given: the
-paper's naive estimate (2N FLOPs per token at peak FLOP/s), ours (the calibrated roofline),
-the measured value, and each one's error factor; then the median and worst
-|log10(predicted/measured)| as factors. Goal: ours within 1.3x at the median and 3x at worst.
-Run: ``.venv/bin/python tests/bench/bench_accuracy.py [CSV]``
+Every usable measured value of the packaged ``llm_measurements.csv`` (conditions in
+``llm_measurement_conditions.csv``), or of a conditions CSV given: the paper's naive estimate
+(2N FLOPs per token at peak FLOP/s), ours (the serving-aware roofline with the packaged
+profiles), the measured value and each one's error factor; then the median and worst
+|log10(predicted/measured)| as factors, per regime and per serving profile; then
+leave-one-source-out: each publication scored by a fit that never saw it (the honest estimate
+of accuracy on new data). Goal (issue 12): median <= 1.25x, worst <= 2.5x, in both.
+Run: ``.venv/bin/python tests/bench/bench_accuracy.py [CONDITIONS.csv]``
 """
 
 import sys
+import time
 from pathlib import Path
 
-from xlcpb.engine.accuracy import ms_from_seconds
-from xlcpb.estimators.calibration import (accuracy, leave_one_source_out, load_measurements,
-                                          summary)
+from xlcpb.estimators.calibration import (accuracy, by_regime, leave_one_source_out,
+                                          load_measurements, summary)
 
-UNITS = {"throughput": "tok/s", "ttft": "s", "tpot": "s/token"}
+
+def table(title: str, rows: list[dict]) -> None:
+    print(f"\n{title}")
+    print(f"{'':<30} {'n':>4} {'ours median':>12} {'ours worst':>11} {'paper median':>13} "
+          f"{'paper worst':>12}")
+    for name, entry in {"all": summary(rows), **by_regime(rows)}.items():
+        ours, paper = entry["ours"], entry["paper"]
+        print(f"{name:<30} {ours['n']:>4} {ours['median_factor']:>11.2f}x "
+              f"{ours['worst_factor']:>10.2f}x {paper['median_factor']:>12.1f}x "
+              f"{paper['worst_factor']:>11.0f}x")
 
 
 def main(path: Path | None) -> None:
-    rows = accuracy(load_measurements(path))
-    print(f"{'measurement':<36} {'metric':<10} {'measured':>10} {'paper':>10} {'ours':>10} "
-          f"{'paper x':>8} {'ours x':>7}")
+    measurements = load_measurements(conditions=path)
+    rows = accuracy(measurements)
+    print(f"{'measurement':<58} {'metric':<10} {'measured':>10} {'paper':>10} {'ours':>10} "
+          f"{'ours x':>7}")
     for row in rows:
-        print(f"{row['id']:<36} {row['metric']:<10} {row['measured']:>10.4g} "
+        print(f"{row['id'][:58]:<58} {row['metric']:<10} {row['measured']:>10.4g} "
               f"{row['paper']:>10.4g} {row['ours']:>10.4g} "
-              f"{10 ** row['paper_log10_error']:>8.1f} {10 ** row['ours_log10_error']:>7.2f}")
-    totals = summary(rows)
-    print(f"\n{len(rows)} measurements; error factor (median / worst): "
-          f"paper {totals['paper']['median_factor']:.2f}x / {totals['paper']['worst_factor']:.0f}x"
-          f", ours {totals['ours']['median_factor']:.2f}x / {totals['ours']['worst_factor']:.2f}x"
-          " (goal 1.3x / 3x)")
+              f"{10 ** row['ours_log10_error']:>7.2f}")
+    table(f"In sample ({len(rows)} measured values, the packaged profiles):", rows)
 
-    # leave one source out: fit without a publication, score on it
-    held = leave_one_source_out(load_measurements(path))
-    print(f"\nleave-one-source-out ({len(held)} measurements, each scored by a fit that did "
-          "not see its source):")
-    print(f"{'held-out source':<26} {'n':>3} {'fit (compute/memory/overhead ms)':>34} "
-          f"{'median x':>9} {'worst x':>8}")
-    for source in sorted({row["source_key"] for row in held}):
-        rows_of = [row for row in held if row["source_key"] == source]
-        fitted = rows_of[0]["held_out_fit"]
-        factors = summary(rows_of)["ours"]
-        print(f"{source:<26} {len(rows_of):>3} "
-              f"{fitted.compute:>12.2f} / {fitted.memory:.2f} / "
-              f"{ms_from_seconds(fitted.step_overhead_s):<8.2f} "
-              f"{factors['median_factor']:>9.2f} {factors['worst_factor']:>8.2f}")
-    overall = summary(held)
-    print(f"all held-out: median {overall['ours']['median_factor']:.2f}x, worst "
-          f"{overall['ours']['worst_factor']:.2f}x (paper "
-          f"{overall['paper']['median_factor']:.2f}x / {overall['paper']['worst_factor']:.0f}x)")
+    start = time.perf_counter()
+    held = leave_one_source_out(measurements)
+    table(f"Leave one source out ({len(held)} values, each scored by a fit without its "
+          f"publication; {time.perf_counter() - start:.0f} s):", held)
+    print(f"\n{'held-out source':<30} {'n':>4} {'median':>8} {'worst':>8}")
+    for source in sorted({row["held_out"] for row in held}):
+        entry = summary([row for row in held if row["held_out"] == source])["ours"]
+        print(f"{source:<30} {entry['n']:>4} {entry['median_factor']:>7.2f}x "
+              f"{entry['worst_factor']:>7.2f}x")
 
 
 if __name__ == "__main__":

@@ -66,6 +66,16 @@ def positive(name: str, value, unit: str) -> np.ndarray:
     return array
 
 
+def positive_or_unbounded(name: str, value, unit: str) -> np.ndarray:
+    """A strictly positive limit where +infinity means "no limit" (a window, a cap)."""
+    array = as_float_array(name, value)
+    bad = np.isnan(array) | (array <= 0)
+    if bad.any():
+        _first_bad(name, array, bad, "must be greater than zero",
+                   f"Give {name} as a positive number in {unit} (or leave it out: no limit).")
+    return array
+
+
 def non_negative(name: str, value, unit: str) -> np.ndarray:
     """A finite quantity that may be zero (a count of optional terms, a price)."""
     if _plain_number(value) and value >= 0 and math.isfinite(value):

@@ -37,6 +37,22 @@ def squared_log10_error(predicted, measured):
     return scalar_or_array(np.log10(p / m) ** 2)
 
 
+@vectorised
+def bounded_squared_log10_error(predicted, measured, worst_decades=3.0):
+    """:func:`squared_log10_error`, where a prediction that is not a positive finite number
+    (a configuration the model cannot serve) counts as ``worst_decades`` off, so a fit is
+    pushed away from it rather than stopped by it [decades^2].
+
+    >>> bounded_squared_log10_error(np.array([1000.0, np.nan]), 100.0).tolist()
+    [1.0, 9.0]
+    """
+    p = np.asarray(predicted, dtype=float)
+    m = positive("measured", measured, "the measured quantity's unit")
+    usable = np.isfinite(p) & (p > 0)
+    error = np.log10(np.where(usable, p, 1.0) / m)
+    return scalar_or_array(np.where(usable, error, worst_decades) ** 2)
+
+
 def total_squared_log10_error(predictions, measurements):
     """Sum over measurements of log10(predicted / measured)^2; each prediction may be an
     array (a grid of candidate parameters), giving the sum for every candidate at once.

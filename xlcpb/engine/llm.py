@@ -106,40 +106,15 @@ def weights_read_bytes(params, active_params, n_experts, experts_per_token, toke
 
 
 @vectorised
-def prefill_flops(active_params, n_layers, attention_width, input_tokens, batch):
-    """FLOPs to process the prompt: batch x (2N L + n_layer d_attn L (L+1)).
+def naive_tpot_seconds(active_params, flops_per_s):
+    """The paper's time per token: 2N FLOPs (seed 002) at peak FLOP/s, eq. (2) [s].
 
-    The attention term sums Kaplan's 2 n_layer n_ctx d_attn over causal contexts 1..L.
-
-    Examples
-    --------
-    >>> prefill_flops(8e9, 32, 4096, 2048, 1) == 2 * 8e9 * 2048 + 32 * 4096 * 2048 * 2049
-    True
+    >>> round(naive_tpot_seconds(8e9, 989.5e12) * 1e6, 2)
+    16.17
     """
     active = positive("active_params", active_params, "parameters")
-    layers = positive("n_layers", n_layers, "layers")
-    width = positive("attention_width", attention_width, "features")
-    length = non_negative("input_tokens", input_tokens, "tokens")
-    count = positive("batch", batch, "sequences")
-    return scalar_or_array(count * (2.0 * active * length
-                                    + layers * width * length * (length + 1.0)))
-
-
-@vectorised
-def decode_step_flops(active_params, n_layers, attention_width, context_tokens, batch):
-    """FLOPs of one decode step: batch x (2N + 2 n_layer n_ctx d_attn).
-
-    Examples
-    --------
-    >>> decode_step_flops(1.5e9, 48, 1600, 0, 1)
-    3000000000.0
-    """
-    active = positive("active_params", active_params, "parameters")
-    layers = positive("n_layers", n_layers, "layers")
-    width = positive("attention_width", attention_width, "features")
-    context = non_negative("context_tokens", context_tokens, "tokens")
-    count = positive("batch", batch, "sequences")
-    return scalar_or_array(count * (2.0 * active + 2.0 * layers * context * width))
+    speed = positive("flops_per_s", flops_per_s, "FLOP/s")
+    return scalar_or_array(2.0 * active / speed)
 
 
 @vectorised
@@ -261,124 +236,6 @@ def deployment(devices=1, tensor_parallel=0, replicas=1):
                            kind="value")
     return (scalar_or_array(per_replica), scalar_or_array(copies),
             scalar_or_array(per_replica * copies))
-
-
-@vectorised
-def llm_inference(*, params, active_params, n_experts, experts_per_token, n_layers, n_heads,
-                  n_kv_heads, head_dim, weight_bytes_per_param, kv_bytes_per_value,
-                  flops_per_s_per_device, memory_bandwidth_bytes_per_s_per_device,
-                  memory_bytes_per_device, devices, batch, input_tokens, output_tokens,
-                  compute_efficiency, memory_efficiency, step_overhead_s,
-                  usable_memory_fraction, price_per_device_hour=None, replicas=1,
-                  kv_bytes_per_token=None) -> dict:
-    """Prefill, decode, memory and cost of serving a transformer, on the roofline.
-
-    Prefill (time to first token) processes ``batch`` prompts of ``input_tokens`` in one
-    pass. Decode generates ``output_tokens`` one step at a time; each step reads the weights
-    and the batch's whole KV cache and does 2N + attention FLOPs per sequence; the context
-    grows from ``input_tokens``, so the mean step time is integrated exactly over the output.
-    The KV cache holds ``kv_bytes_per_token`` a token where given (multi-head latent
-    attention: :func:`mla_kv_cache_bytes_per_token`), else the grouped-query size
-    (:func:`kv_cache_bytes_per_token`).
-    Tensor parallelism over ``devices`` (the devices of one replica) multiplies compute,
-    bandwidth and memory; ``replicas`` independent copies multiply the system's output rate
-    and its cost per second, not its latency. Each phase also pays ``step_overhead_s``
-    (kernel launches, scheduling) once per forward pass.
-
-    Returns a dict of arrays (floats for scalar inputs): ``ttft_s``, ``tpot_s``,
-    ``output_tokens_per_s`` (decode, whole system; ``output_tokens_per_s_per_replica``
-    for one replica), ``throughput_output_tokens_per_s``
-    (output tokens over prefill plus decode, as offline benchmarks report it),
-    ``prefill_bound`` / ``decode_bound`` ("compute" or "memory"), ``kv_cache_bytes``,
-    ``weight_bytes``, ``fits``, ``max_batch``, ``naive_tpot_s`` (the paper's F / P at peak),
-    and with a price ``cost_per_s`` and cost per 1M ``input``, ``output`` and ``blended``
-    tokens and the output:input cost ratio.
-
-    Examples
-    --------
-    GPT-2 1.5B on one T4 (fp16), one stream: decode is memory-bound. By hand: 3.12 GB of
-    weights at 80% of 320 GB/s is 12.19 ms, plus a mean KV cache of 500.5 tokens x 307,200 B
-    at the same rate, 0.60 ms: 12.8 ms a token.
-
-    >>> r = llm_inference(params=1.56e9, active_params=1.56e9, n_experts=1,
-    ...     experts_per_token=1, n_layers=48, n_heads=25, n_kv_heads=25, head_dim=64,
-    ...     weight_bytes_per_param=2, kv_bytes_per_value=2, flops_per_s_per_device=65e12,
-    ...     memory_bandwidth_bytes_per_s_per_device=320e9, memory_bytes_per_device=16e9,
-    ...     devices=1, batch=1, input_tokens=1, output_tokens=1000, compute_efficiency=0.5,
-    ...     memory_efficiency=0.8, step_overhead_s=0.0, usable_memory_fraction=0.9)
-    >>> str(r["decode_bound"]), round(r["tpot_s"] * 1e3, 1)
-    ('memory', 12.8)
-    """
-    speed = per_device_scaled(device_flops_per_s("flops_per_s_per_device",
-                                                 flops_per_s_per_device), devices)
-    bandwidth = per_device_scaled(device_bytes_per_s("memory_bandwidth_bytes_per_s_per_device",
-                                                     memory_bandwidth_bytes_per_s_per_device),
-                                  devices)
-    memory = per_device_scaled(memory_bytes_per_device, devices)
-    count = whole_count("batch", batch, "sequences")
-    copies = whole_count("replicas", replicas, "replicas")
-    prompt = positive("input_tokens", input_tokens, "tokens")
-    output = positive("output_tokens", output_tokens, "tokens")
-    overhead = non_negative("step_overhead_s", step_overhead_s, "s")
-    e_c = _efficiency("compute_efficiency", compute_efficiency)
-    e_m = _efficiency("memory_efficiency", memory_efficiency)
-    width = positive("n_heads", n_heads, "heads") * positive("head_dim", head_dim, "features")
-    kv_token = (kv_cache_bytes_per_token(n_layers, n_kv_heads, head_dim, kv_bytes_per_value)
-                if kv_bytes_per_token is None else  # MLA: mla_kv_cache_bytes_per_token
-                positive("kv_bytes_per_token", kv_bytes_per_token, "bytes"))
-    weight_bytes = positive("params", params, "parameters") * positive(
-        "weight_bytes_per_param", weight_bytes_per_param, "bytes")
-    kv_sequence = kv_token * (prompt + output)
-    kv_total = count * kv_sequence
-    largest = max_batch(memory, usable_memory_fraction, weight_bytes, kv_sequence)
-
-    # prefill: one pass over every prompt token
-    flops_p = prefill_flops(active_params, n_layers, width, prompt, count)
-    bytes_p = (weights_read_bytes(params, active_params, n_experts, experts_per_token,
-                                  count * prompt, weight_bytes_per_param)
-               + count * prompt * kv_token)
-    compute_p, memory_p = flops_p / (speed * e_c), bytes_p / (bandwidth * e_m)
-    ttft = np.maximum(compute_p, memory_p) + overhead
-
-    # decode: context grows from the prompt to prompt + output - 1
-    first, last = prompt, prompt + output - 1.0
-    weights_step = weights_read_bytes(params, active_params, n_experts, experts_per_token,
-                                      count, weight_bytes_per_param)
-
-    def compute_time(context):
-        return decode_step_flops(active_params, n_layers, width, context, count) / (speed * e_c)
-
-    def memory_time(context):
-        return (weights_step + count * context * kv_token) / (bandwidth * e_m)
-
-    tpot = mean_of_max_linear(compute_time(first), compute_time(last), memory_time(first),
-                              memory_time(last)) + overhead
-    middle = (first + last) / 2
-    result = {
-        "ttft_s": ttft, "tpot_s": tpot,
-        "output_tokens_per_s": copies * count / tpot,
-        "output_tokens_per_s_per_replica": count / tpot,
-        "throughput_output_tokens_per_s": copies * count * output / (ttft + output * tpot),
-        "prefill_bound": np.where(compute_p >= memory_p, "compute", "memory"),
-        "decode_bound": np.where(compute_time(middle) >= memory_time(middle), "compute",
-                                 "memory"),
-        "kv_cache_bytes": kv_total, "weight_bytes": weight_bytes,
-        "fits": weight_bytes + kv_total <= memory * usable_memory_fraction,
-        "max_batch": largest,
-        "naive_tpot_s": 2.0 * active_params / speed,
-    }
-    if price_per_device_hour is not None:
-        from .cpb import cost_per_second
-        rate = cost_per_second(price_per_device_hour, devices)  # one replica's devices
-        result["cost_per_s"] = copies * rate
-        result["cost_per_mtok_input"] = cost_per_million_tokens(rate, count * prompt / ttft)
-        result["cost_per_mtok_output"] = cost_per_million_tokens(rate, count / tpot)
-        result["cost_per_mtok_blended"] = cost_per_million_tokens(
-            rate, count * (prompt + output) / (ttft + output * tpot))
-        # cost per output / per input token = their times: defined at a price of 0 too
-        result["output_input_cost_ratio"] = tpot * prompt / ttft
-    return {key: value if isinstance(value, str) else _plain(value)
-            for key, value in result.items()}
 
 
 @vectorised

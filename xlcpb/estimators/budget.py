@@ -121,7 +121,8 @@ def prepare(plan: list[dict], sheet: Sheet | None = None) -> Prepared:
             output = arithmetic.reasoning_output_tokens(row["output_tokens"],
                                                         row["reasoning_multiplier"])
             estimate = estimate_llm(row["model"], row["hardware"], row["precision"],
-                                    row["devices"], row["batch"], row["input_tokens"], output)
+                                    row["devices"], row["batch"], row["input_tokens"], output,
+                                    tensor_parallel=row["devices"])  # as the plan says
             if not estimate.fits:
                 raise CPBError(f"workload {row['name']!r}: {row['model']} at batch "
                                f"{row['batch']} does not fit in {row['devices']} x "

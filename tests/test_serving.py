@@ -1,0 +1,145 @@
+"""Serving under load: steady state, request rates, latency targets, tensor-parallel
+all-reduces, sliding windows and scheduler caps - each checked against arithmetic by hand."""
+
+import json
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from xlcpb import CPBError
+from xlcpb.cli import main
+from xlcpb.engine.serving import allreduce_seconds, steady_state
+from xlcpb.estimators.llm import estimate_llm, profile_efficiency
+
+H100 = "H100 SXM"
+
+
+def test_allreduce_by_hand_and_free_on_one_device():
+    # 4 devices, 64 kB message, 900 GB/s both ways -> 450 GB/s one way at 80% = 360 GB/s:
+    # 10 us + 2 x 3/4 x 65,536 B / 360e9 B/s = 10 us + 0.27307 us
+    assert allreduce_seconds(65536, 4, 900e9, 0.8, 10e-6) == pytest.approx(
+        10e-6 + 1.5 * 65536 / 360e9, rel=1e-12)
+    assert allreduce_seconds(65536, 1, 900e9, 0.8, 10e-6) == 0.0
+
+
+def test_steady_state_at_one_sequence_is_plain_decode_and_prefill():
+    # a toy step: 1 ms per decode sequence, 0.01 ms per prefill token, no overhead
+    def step(decoding, prefilling, prompt):
+        return {"compute_s": 1e-3 * decoding + 1e-5 * prefilling, "memory_s": 0.0,
+                "comm_s": 0.0}
+    state = steady_state(step, 1.0, 500.0, 100.0, 1e9, 0.0)
+    # alone, no other prompt shares a step: TPOT = 1 ms, TTFT = 500 x 0.01 ms = 5 ms
+    assert state["tpot_s"] == pytest.approx(1e-3)
+    assert state["ttft_s"] == pytest.approx(5e-3)
+    assert state["output_tokens_per_s"] == pytest.approx(100 / (5e-3 + 99 * 1e-3))
+    # at 11 sequences each step also prefills the others' successors: 10 x 500 / 100 = 50
+    # prompt tokens: TPOT = 11 ms + 0.5 ms; TTFT = 10 decodes + 50 + 500 prompt tokens
+    busy = steady_state(step, 11.0, 500.0, 100.0, 1e9, 0.0)
+    assert busy["tpot_s"] == pytest.approx(11e-3 + 50 * 1e-5)
+    assert busy["ttft_s"] == pytest.approx(10e-3 + 550 * 1e-5)
+    # a 4,096-token chunk: the 500-token prompt fits one; a 200-token chunk needs 3 steps
+    chunked = steady_state(step, 11.0, 500.0, 100.0, 200.0, 0.0)
+    assert chunked["ttft_s"] == pytest.approx(3 * (10e-3 + (50 + 500 / 3) * 1e-5))
+
+
+def test_a_request_rate_is_served_at_the_concurrency_littles_law_gives():
+    estimate = estimate_llm("Llama-3.1-8B", H100, "fp8", mode="server",
+                            request_rate_per_s=12.0, replicas=3, devices=3)
+    assert estimate.requests_per_s == pytest.approx(12.0, rel=1e-6)
+    # Little's law: concurrency = rate x time in system, per replica
+    per_request = estimate.ttft_s + (200 - 1) * estimate.tpot_s
+    assert estimate.batch == pytest.approx(4.0 * per_request, rel=1e-6)
+
+
+def test_latency_targets_choose_the_largest_batch_that_meets_them():
+    estimate = estimate_llm("Llama-3.3-70B", H100, "fp8", tensor_parallel=2, replicas=4,
+                            mode="server", tpot_slo_s=0.05)
+    assert estimate.tpot_s <= 0.05
+    one_more = estimate_llm("Llama-3.3-70B", H100, "fp8", tensor_parallel=2, replicas=4,
+                            mode="server", batch=estimate.batch + 1)
+    assert one_more.tpot_s > 0.05
+    assert estimate.output_tokens_per_s == pytest.approx(
+        4 * estimate.output_tokens_per_s_per_replica)
+    with pytest.raises(CPBError, match="not met even by one sequence"):
+        estimate_llm("Llama-3.3-70B", H100, "fp8", tensor_parallel=8, mode="server",
+                     tpot_slo_s=0.001)
+    with pytest.raises(CPBError, match="more than the replicas can serve"):
+        estimate_llm("Llama-3.1-8B", H100, "fp8", mode="server", request_rate_per_s=1e6)
+
+
+def test_rates_and_targets_need_server_mode():
+    with pytest.raises(CPBError, match='needs mode "server"'):
+        estimate_llm("Llama-3.1-8B", H100, "fp8", tpot_slo_s=0.05)
+
+
+def test_tensor_parallel_all_reduces_by_hand_over_pcie():
+    # Llama-3.1-8B fp16 on 2 x A100 PCIe, batch 1: every decode step all-reduces one token's
+    # 4,096 16-bit activations twice per layer over PCIe 4.0 x16 (64 GB/s both ways, 32 GB/s
+    # one way)
+    one = estimate_llm("Llama-3.1-8B", "A100 PCIe 80GB", "fp16", tensor_parallel=2, batch=1,
+                       input_tokens=100, output_tokens=100)
+    e = profile_efficiency("generic")
+    per_allreduce = e.allreduce_latency_s + 2 * (1 / 2) * 4096 * 2 / (32e9 * e.link_efficiency)
+    comm = 2 * 32 * per_allreduce
+    assert one.comm_share * one.tpot_s == pytest.approx(comm, rel=1e-9)
+    # and the same split over NVLink (900 GB/s) costs less
+    nvlink = estimate_llm("Llama-3.1-8B", "A100 SXM4 80GB", "fp16", tensor_parallel=2, batch=1,
+                          input_tokens=100, output_tokens=100)
+    assert nvlink.comm_share * nvlink.tpot_s < comm
+
+
+def test_sliding_window_bounds_the_kv_cache():
+    # Mistral-7B attends to the last 4,096 tokens in every layer: 8 KV heads x 128 x 32
+    # layers x 2 x 2 B = 131,072 B a token, and never more than 4,096 tokens of it
+    long = estimate_llm("Mistral-7B", H100, "bf16", batch=2, input_tokens=16000,
+                        output_tokens=1000)
+    assert long.kv_cache_bytes == 2 * 4096 * 131072
+    short = estimate_llm("Mistral-7B", H100, "bf16", batch=2, input_tokens=1000,
+                         output_tokens=1000)
+    assert short.kv_cache_bytes == 2 * 2000 * 131072
+
+
+def test_the_scheduler_cap_bounds_max():
+    capped = estimate_llm("Llama-3.1-8B", H100, "fp8", mode="offline", profile="vllm")
+    assert capped.batch == 256  # vLLM's max_num_seqs
+    own = estimate_llm("Llama-3.1-8B", H100, "fp8", mode="offline", max_batch=64)
+    assert own.batch == 64 and own.output_tokens_per_s < capped.output_tokens_per_s
+    # Mixtral no longer fills 80 GB with tens of thousands of sequences
+    mixtral = estimate_llm("Mixtral-8x7B", H100, "fp8", tensor_parallel=2, batch="max")
+    assert mixtral.batch <= 256
+
+
+def test_the_issue_commands_answer(capsys):
+    assert main(["llm", "Llama-3.3-70B", H100, "--precision", "fp8", "--replicas", "4",
+                 "--tensor-parallel", "2", "--mode", "server", "--tpot-slo", "0.05",
+                 "--format", "json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["mode"] == "server" and answer["tensor_parallel"] == 2
+    assert answer["tpot_s"] <= 0.05 and answer["batch"] >= 1
+    assert answer["cost_per_mtok_output"] > 0 and answer["ttft_s"] > 0
+    assert main(["llm", "Llama-3.1-70B", "MI300X", "--precision", "fp8", "--devices", "8",
+                 "--replicas", "8", "--mode", "server", "--profile", "vllm",
+                 "--format", "json"]) == 0
+    amd = json.loads(capsys.readouterr().out)
+    assert amd["efficiency"]["profile"] == "vllm" and amd["replicas"] == 8
+    assert main(["llm", "Mixtral-8x7B", H100, "--precision", "fp8", "--tensor-parallel", "2",
+                 "--mode", "server", "--request-rate", "5", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["requests_per_s"] == pytest.approx(5.0)
+
+
+def test_a_configuration_that_does_not_fit_is_never_priced(capsys):
+    assert main(["llm", "Llama-3.1-405B", H100, "--precision", "bf16",
+                 "--tensor-parallel", "1"]) == 2
+    assert "does not fit" in capsys.readouterr().err
+
+
+@settings(max_examples=40, deadline=None)
+@given(concurrency=st.integers(1, 200), prompt=st.integers(1, 8000),
+       output=st.integers(2, 2000))
+def test_more_concurrency_never_lowers_tpot_nor_throughput(concurrency, prompt, output):
+    rows = estimate_llm("Llama-3.1-8B", H100, "fp8", mode="server",
+                        batch=np.array([concurrency, concurrency + 1.0]),
+                        input_tokens=prompt, output_tokens=output, max_batch=100_000)
+    assert rows.tpot_s[1] >= rows.tpot_s[0] * (1 - 1e-12)
+    assert rows.output_tokens_per_s[1] >= rows.output_tokens_per_s[0] * (1 - 1e-9)
