@@ -53,6 +53,25 @@ def bounded_squared_log10_error(predicted, measured, worst_decades=3.0):
     return scalar_or_array(np.where(usable, error, worst_decades) ** 2)
 
 
+@vectorised
+def huber_log10_loss(predicted, measured, delta_decades=0.1, worst_decades=3.0):
+    """Huber's loss of the log10 error: quadratic up to ``delta_decades``, linear beyond
+    (Huber, *Ann. Math. Statist.* 35, 1964, eq. 7), so a few measurements the model cannot
+    represent (an early, slow implementation; a misreported unit) do not drag a fit that
+    the rest agree on. A prediction that is not a positive finite number counts as
+    ``worst_decades`` off [decades^2].
+
+    >>> huber_log10_loss(np.array([100.0, 1000.0]), 100.0, 0.1).tolist()
+    [0.0, 0.19]
+    """
+    p = np.asarray(predicted, dtype=float)
+    m = positive("measured", measured, "the measured quantity's unit")
+    usable = np.isfinite(p) & (p > 0)
+    error = np.where(usable, np.abs(np.log10(np.where(usable, p, 1.0) / m)), worst_decades)
+    return scalar_or_array(np.where(error <= delta_decades, error ** 2,
+                                    2.0 * delta_decades * error - delta_decades ** 2))
+
+
 def total_squared_log10_error(predictions, measurements):
     """Sum over measurements of log10(predicted / measured)^2; each prediction may be an
     array (a grid of candidate parameters), giving the sum for every candidate at once.

@@ -166,21 +166,36 @@ def mean_of_max_linear(a0, a1, b0, b1):
 
 
 @vectorised
-def max_batch(memory_bytes, usable_fraction, weight_bytes, kv_bytes_per_sequence):
-    """Largest batch whose weights and KV cache fit: floor((M u - W) / KV per sequence).
+def kv_room_bytes(memory_bytes, usable_fraction, weight_bytes, of_free=0):
+    """Memory left for the KV cache [B]: ``M u - W``, or ``u (M - W)`` where the engine sizes
+    its cache as a share of what the weights leave free (``of_free`` true: TensorRT-LLM's
+    ``kv_cache_free_gpu_memory_fraction``; vLLM's ``gpu_memory_utilization`` and SGLang's
+    ``mem_fraction_static`` are shares of the whole memory). Negative when the weights do
+    not fit.
 
-    Zero when the weights alone do not fit.
+    >>> kv_room_bytes(80e9, 0.9, 16e9), kv_room_bytes(80e9, 0.9, 16e9, of_free=1)
+    (56000000000.0, 57600000000.0)
+    """
+    memory = positive("memory_bytes", memory_bytes, "bytes")
+    usable = positive("usable_fraction", usable_fraction, "fraction")
+    weights = positive("weight_bytes", weight_bytes, "bytes")
+    free = np.asarray(of_free, dtype=bool)
+    return scalar_or_array(np.where(free, usable * (memory - weights), memory * usable - weights))
+
+
+@vectorised
+def max_batch(memory_bytes, usable_fraction, weight_bytes, kv_bytes_per_sequence, of_free=0):
+    """Largest batch whose weights and KV cache fit: floor(KV room / KV per sequence), the
+    room from :func:`kv_room_bytes`. Zero when the weights alone do not fit.
 
     Examples
     --------
     >>> max_batch(80e9, 0.9, 16e9, 1e9)
     56.0
     """
-    memory = positive("memory_bytes", memory_bytes, "bytes")
-    usable = positive("usable_fraction", usable_fraction, "fraction")
-    weights = positive("weight_bytes", weight_bytes, "bytes")
     per_sequence = positive("kv_bytes_per_sequence", kv_bytes_per_sequence, "bytes")
-    return scalar_or_array(np.maximum(np.floor((memory * usable - weights) / per_sequence), 0.0))
+    room = kv_room_bytes(memory_bytes, usable_fraction, weight_bytes, of_free)
+    return scalar_or_array(np.maximum(np.floor(room / per_sequence), 0.0))
 
 
 @vectorised

@@ -25,7 +25,7 @@ from ._inputs import (device_bytes_per_s, device_flops_per_s, non_negative, posi
                       positive_or_unbounded, scalar_or_array, vectorised, whole_count)
 from .cpb import cost_per_second
 from .llm import (_efficiency, _plain, cost_per_million_tokens, kv_cache_bytes_per_token,
-                  max_batch, mean_of_max_linear, naive_tpot_seconds, per_device_scaled,
+                  kv_room_bytes, max_batch, mean_of_max_linear, naive_tpot_seconds, per_device_scaled,
                   weights_read_bytes)
 
 ALLREDUCES_PER_LAYER = 2   # after attention and after the MLP (Megatron-LM, figure 3)
@@ -90,7 +90,7 @@ def step_terms(*, params, active_params, n_experts, experts_per_token, n_layers,
                attention_width, d_model, kv_bytes_per_token, weight_bytes_per_param,
                flops_per_s, bytes_per_s, decode_sequences, attended_context_tokens,
                prefill_tokens, prefill_attended_tokens, compute_efficiency,
-               memory_efficiency, moe_compute_efficiency, tensor_parallel,
+               memory_efficiency, moe_compute_efficiency, kv_read_efficiency, tensor_parallel,
                interconnect_bytes_per_s, link_efficiency, allreduce_latency_s,
                activation_bytes) -> dict:
     """The three costs of one forward step: compute, memory traffic, all-reduces [s].
@@ -104,7 +104,10 @@ def step_terms(*, params, active_params, n_experts, experts_per_token, n_layers,
       ``moe_compute_efficiency`` of the dense rate (grouped expert GEMMs are smaller and
       uneven: Gale et al., *MegaBlocks*, MLSys 2023, section 2).
     - Bytes: the weights the step's tokens touch (:func:`xlcpb.engine.llm.weights_read_bytes`),
-      the decoding sequences' KV cache, and the KV written for every new token.
+      the decoding sequences' KV cache, and the KV written for every new token. Attention
+      kernels gather the KV cache from scattered pages at ``kv_read_efficiency`` of the rate
+      the weight GEMMs stream at (Kwon et al., *PagedAttention*, SOSP 2023, section 7.1: its
+      kernel is 20-26% slower than a contiguous one).
     - All-reduces: ``2 n_layer`` of the step's activations (tokens x d_model x
       ``activation_bytes``) over ``tensor_parallel`` devices (:func:`allreduce_seconds`).
 
@@ -133,7 +136,7 @@ def step_terms(*, params, active_params, n_experts, experts_per_token, n_layers,
     weights = weights_read_bytes(params, active_params, n_experts, experts_per_token,
                                  np.maximum(tokens, 1.0), weight_bytes_per_param)
     kv = kv_bytes_per_token * (decoding * attended_context_tokens + tokens)
-    memory_s = (weights + kv) / (bytes_per_s * memory_efficiency)
+    memory_s = (weights + kv / kv_read_efficiency) / (bytes_per_s * memory_efficiency)
     message = tokens * d_model * activation_bytes
     comm_s = ALLREDUCES_PER_LAYER * layers * allreduce_seconds(
         message, tensor_parallel, interconnect_bytes_per_s, link_efficiency,
@@ -248,10 +251,11 @@ def llm_inference(*, params, active_params, n_experts, experts_per_token, n_laye
                   compute_efficiency, memory_efficiency, step_overhead_s,
                   usable_memory_fraction, price_per_device_hour=None, replicas=1,
                   kv_bytes_per_token=None, mode="latency", d_model=None,
-                  moe_compute_efficiency=1.0, interconnect_bytes_per_s=None,
+                  moe_compute_efficiency=1.0, kv_read_efficiency=1.0,
+                  precision_compute_factor=1.0, interconnect_bytes_per_s=None,
                   link_efficiency=1.0, allreduce_latency_s=0.0, activation_bytes=2.0,
                   window_tokens=np.inf, windowed_layers=0,
-                  prefill_chunk_tokens=np.inf, max_batch_cap=np.inf,
+                  prefill_chunk_tokens=np.inf, max_batch_cap=np.inf, kv_memory_of_free=0,
                   request_rate_per_s=None, ttft_slo_s=None, tpot_slo_s=None) -> dict:
     """Latency, throughput, memory and cost of serving a transformer on the roofline.
 
@@ -317,9 +321,12 @@ def llm_inference(*, params, active_params, n_experts, experts_per_token, n_laye
     prompt = positive("input_tokens", input_tokens, "tokens")
     output = positive("output_tokens", output_tokens, "tokens")
     overhead = non_negative("step_overhead_s", step_overhead_s, "s")
-    e_c = _efficiency("compute_efficiency", compute_efficiency)
+    # 8- and 4-bit peaks are harder to approach than 16-bit ones: a share of the efficiency
+    e_c = _efficiency("compute_efficiency", compute_efficiency) * _efficiency(
+        "precision_compute_factor", precision_compute_factor)
     e_m = _efficiency("memory_efficiency", memory_efficiency)
     e_moe = _efficiency("moe_compute_efficiency", moe_compute_efficiency)
+    e_kv = _efficiency("kv_read_efficiency", kv_read_efficiency)
     width = positive("n_heads", n_heads, "heads") * positive("head_dim", head_dim, "features")
     model_width = width if d_model is None else positive("d_model", d_model, "features")
     kv_token = (kv_cache_bytes_per_token(n_layers, n_kv_heads, head_dim, kv_bytes_per_value)
@@ -350,6 +357,7 @@ def llm_inference(*, params, active_params, n_experts, experts_per_token, n_laye
             attended_context_tokens=attended(context), prefill_tokens=prefilling,
             prefill_attended_tokens=attended((prompt_tokens + 1.0) / 2.0),
             compute_efficiency=e_c, memory_efficiency=e_m, moe_compute_efficiency=e_moe,
+            kv_read_efficiency=e_kv,
             tensor_parallel=tp, interconnect_bytes_per_s=link, link_efficiency=link_efficiency,
             allreduce_latency_s=allreduce_latency_s, activation_bytes=activation_bytes)
 
@@ -358,7 +366,7 @@ def llm_inference(*, params, active_params, n_experts, experts_per_token, n_laye
     # spread evenly over their lives, holding half the output on average
     held = prompt + (output if static else output / 2.0)
     largest = np.minimum(max_batch(memory, usable_memory_fraction, weight_bytes,
-                                   kv_token * attended(held)),
+                                   kv_token * attended(held), kv_memory_of_free),
                          positive_or_unbounded("max_batch_cap", max_batch_cap, "sequences"))
     mean_context = prompt + (output - 1.0) / 2.0
 
@@ -404,10 +412,17 @@ def llm_inference(*, params, active_params, n_experts, experts_per_token, n_laye
         comm_share = middle["comm_s"] / tpot
         input_seconds = ttft / (count * prompt)
     else:
-        state = steady(count)
-        ttft, tpot = state["ttft_s"], state["tpot_s"]
+        # more sequences than fit wait in the queue: the engine runs the largest batch, and
+        # each request spends count / completion rate in the system (Little's law)
+        running = np.minimum(count, np.maximum(largest, 1.0))
+        state = steady(running)
+        tpot = state["tpot_s"]
         decode_rate = throughput = state["output_tokens_per_s"]
         requests = state["requests_per_s"]
+        queued = count > running
+        ttft = np.where(queued, count / np.where(queued, requests, 1.0) - (output - 1.0) * tpot,
+                        state["ttft_s"])
+        kv_total = running * kv_token * attended(held)
         decode_bound, comm_share = state["bound"], state["comm_share"]
         prefill = step(0.0, prompt, prompt, 0.0)
         input_seconds = step_seconds(prefill, overhead) / prompt
@@ -421,7 +436,8 @@ def llm_inference(*, params, active_params, n_experts, experts_per_token, n_laye
                                   "memory"),
         "decode_bound": decode_bound, "comm_share": comm_share,
         "kv_cache_bytes": kv_total, "weight_bytes": weight_bytes,
-        "fits": weight_bytes + kv_total <= memory * usable_memory_fraction,
+        "fits": kv_total <= kv_room_bytes(memory, usable_memory_fraction, weight_bytes,
+                                          kv_memory_of_free),
         "max_batch": largest, "saturated": saturated, "slo_met": slo_met,
         "naive_tpot_s": naive_tpot_seconds(active_params, speed),
     }

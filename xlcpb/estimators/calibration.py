@@ -32,7 +32,7 @@ from ..data.models import model as find_model
 from ..data.sheet import Sheet, load_sheet, precisions
 from ..engine import serving
 from ..engine.llm import kv_cache_bytes_per_token
-from ..engine.accuracy import (bounded_squared_log10_error, log10_error,
+from ..engine.accuracy import (huber_log10_loss, log10_error,
                                median_and_worst_factor, parameter_grid, prefill_seconds,
                                tokens_per_s)
 from ..engine.llm import naive_tpot_seconds, per_device_scaled
@@ -46,7 +46,12 @@ PACKAGED_MEASUREMENTS = "llm_measurements.csv"
 PACKAGED_CONDITIONS = "llm_measurement_conditions.csv"
 METRICS = {"throughput_output_tokens_per_s": "throughput", "ttft_s": "ttft", "tpot_s": "tpot"}
 PROFILE_PARAMETERS = ("compute_efficiency", "memory_efficiency", "step_overhead_s")
-SHARED_PARAMETERS = ("moe_compute_efficiency", "allreduce_latency_s", "link_efficiency")
+SHARED_PARAMETERS = ("moe_compute_efficiency", "kv_read_efficiency", "fp8_compute_factor",
+                     "fp4_compute_factor", "allreduce_latency_s", "link_efficiency")
+SHARED_FIELDS = {"moe_compute_efficiency": "moe_compute", "kv_read_efficiency": "kv_read",
+                 "fp8_compute_factor": "fp8_compute", "fp4_compute_factor": "fp4_compute",
+                 "allreduce_latency_s": "allreduce_latency_s",
+                 "link_efficiency": "link_efficiency"}
 
 
 @dataclass(frozen=True)
@@ -128,6 +133,9 @@ def load_measurements(path: Path | None = None, conditions: Path | None = None,
             raise CPBError(f"measurement {row['id']}: {error}", argument="conditions",
                            value=row["id"], fix="Fix the model or hardware id in the "
                            "conditions file.") from None
+        if int(row["tensor_parallel"]) > 1 and \
+                device.get("interconnect_bandwidth_bytes_per_s") is None:
+            continue  # tensor parallelism over an interconnect the sheet lacks: not timed
         base = dict(
             id=row["id"], source_key=sources.get(row["id"], row.get("source_key") or "own"),
             model=catalog["id"], hardware=device["id"], vendor=device["vendor"],
@@ -180,6 +188,9 @@ class Frame:
         self.mode = np.array([m.mode for m in measurements])
         self.load = np.array([_load(m) for m in measurements])
         self.metric = np.array([m.metric for m in measurements])
+        self.precision = np.array([m.precision for m in measurements])
+        columns = {p: precisions()[p]["column"] for p in set(self.precision)}
+        self.peak_column = np.array([columns[p] for p in self.precision])
         self.measured = np.array([m.measured for m in measurements], dtype=float)
         self.batch = np.array([m.batch or 0.0 for m in measurements], dtype=float)
         self.rate = np.array([m.request_rate_per_s or 0.0 for m in measurements], dtype=float)
@@ -258,9 +269,7 @@ class Fit:
         return replace(base, compute=values.get("compute_efficiency", base.compute),
                        memory=values.get("memory_efficiency", base.memory),
                        step_overhead_s=values.get("step_overhead_s", base.step_overhead_s),
-                       moe_compute=self.shared["moe_compute_efficiency"],
-                       allreduce_latency_s=self.shared["allreduce_latency_s"],
-                       link_efficiency=self.shared["link_efficiency"])
+                       **{field: self.shared[name] for name, field in SHARED_FIELDS.items()})
 
 
 def _profile_table() -> dict:
@@ -286,17 +295,21 @@ def stored_fit() -> Fit:
 def _parameters(frame: Frame, index: np.ndarray, fitted: Fit, groups=None) -> dict:
     """Per-point parameter arrays for ``index`` under ``fitted`` (groups: override names)."""
     names = groups if groups is not None else [frame.groups[g] for g in frame.group[index]]
+    keys = list(zip(names, frame.precision[index]))
     sets = {name: fitted.efficiency(name) for name in set(names)}
-    rows = {n: {**efficiency_inputs(sets[n]), "max_batch": sets[n].max_batch}
-            for n in sets}
-    return {key: np.array([rows[n][key] for n in names], dtype=float)
+    rows = {(n, p): {**efficiency_inputs(sets[n], p), "max_batch": sets[n].max_batch}
+            for n, p in set(keys)}
+    return {key: np.array([rows[k][key] for k in keys], dtype=float)
             for key in next(iter(rows.values()))}
 
 
 def _squared_error(frame: Frame, index: np.ndarray, predicted: np.ndarray) -> np.ndarray:
-    return bounded_squared_log10_error(predicted, frame.measured[index])
+    return huber_log10_loss(predicted, frame.measured[index], LOSS_DELTA_DECADES)
 
 
+# Errors up to this many decades (1.26x) count squared, larger ones linearly (Huber): the
+# fit follows the bulk of the measurements, not the few it cannot represent.
+LOSS_DELTA_DECADES = 0.1
 ROUNDS = 3  # of coordinate descent: the fit moves less than a grid step in a fourth
 
 
@@ -353,10 +366,12 @@ def fit_profiles(measurements: list[Measurement], progress=None) -> tuple[Fit, F
 
 def _relevant(frame: Frame, index: np.ndarray, name: str) -> np.ndarray:
     """The points a shared parameter acts on (MoE models; tensor-parallel runs)."""
-    if name == "moe_compute_efficiency":
-        keep = frame.arrays["n_experts"][index] > 1
-    else:
-        keep = frame.arrays["devices"][index] > 1
+    column = frame.peak_column[index]
+    keep = {"moe_compute_efficiency": frame.arrays["n_experts"][index] > 1,
+            "kv_read_efficiency": np.ones(index.size, dtype=bool),
+            "fp8_compute_factor": (column == "fp8_flops_per_s") | (column == "int8_ops_per_s"),
+            "fp4_compute_factor": column == "fp4_flops_per_s",
+            }.get(name, frame.arrays["devices"][index] > 1)
     return index[keep]
 
 

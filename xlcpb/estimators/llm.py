@@ -34,10 +34,14 @@ class Efficiency:
     step_overhead_s: float         # per forward step [s]
     usable_memory_fraction: float  # of device memory for weights + KV cache
     moe_compute: float = 1.0       # routed-expert GEMMs, of the dense rate
+    kv_read: float = 1.0           # attention's KV-cache reads, of the weights' rate
+    fp8_compute: float = 1.0       # share of compute efficiency reached at 8-bit peaks
+    fp4_compute: float = 1.0       # ... and at 4-bit peaks
     allreduce_latency_s: float = 0.0   # per tensor-parallel all-reduce [s]
     link_efficiency: float = 1.0   # of one direction of the interconnect
     activation_bytes: float = 2.0  # per exchanged activation value [B]
     max_batch: float = float("inf")    # the scheduler's cap [sequences per replica]
+    kv_memory_of_free: bool = False    # usable_memory_fraction of what weights leave free
     prefill_chunk_tokens: float = float("inf")  # prompt tokens per step [tokens]
     profile: str = "custom"
 
@@ -45,11 +49,14 @@ class Efficiency:
 PROFILES_FILE = "serving_profiles.toml"
 _PROFILE_FIELDS = {"compute_efficiency": "compute", "memory_efficiency": "memory",
                    "step_overhead_s": "step_overhead_s", "max_batch": "max_batch",
-                   "prefill_chunk_tokens": "prefill_chunk_tokens"}
+                   "prefill_chunk_tokens": "prefill_chunk_tokens",
+                   "usable_memory_fraction": "usable_memory_fraction",
+                   "kv_memory_of_free": "kv_memory_of_free"}
 _SHARED_FIELDS = {"moe_compute_efficiency": "moe_compute",
+                  "kv_read_efficiency": "kv_read",
+                  "fp8_compute_factor": "fp8_compute", "fp4_compute_factor": "fp4_compute",
                   "allreduce_latency_s": "allreduce_latency_s",
-                  "link_efficiency": "link_efficiency", "activation_bytes": "activation_bytes",
-                  "usable_memory_fraction": "usable_memory_fraction"}
+                  "link_efficiency": "link_efficiency", "activation_bytes": "activation_bytes"}
 
 
 def profile_names() -> list[str]:
@@ -151,16 +158,25 @@ def engine_inputs(model_row: dict, device: dict, precision: str, sheet: Sheet) -
     }
 
 
-def efficiency_inputs(chosen: Efficiency) -> dict:
-    """The engine's keyword arguments that an efficiency set fixes."""
+LOW_PRECISION_PEAKS = {"fp8_flops_per_s": "fp8_compute", "int8_ops_per_s": "fp8_compute",
+                       "fp4_flops_per_s": "fp4_compute"}  # the peak column's factor
+
+
+def efficiency_inputs(chosen: Efficiency, precision: str | None = None) -> dict:
+    """The engine's keyword arguments that an efficiency set (at a precision) fixes."""
+    column = precisions()[precision]["column"] if precision else ""
+    factor = getattr(chosen, LOW_PRECISION_PEAKS[column]) if column in LOW_PRECISION_PEAKS \
+        else 1.0
     return {"compute_efficiency": chosen.compute, "memory_efficiency": chosen.memory,
+            "precision_compute_factor": factor, "kv_read_efficiency": chosen.kv_read,
             "step_overhead_s": chosen.step_overhead_s,
             "usable_memory_fraction": chosen.usable_memory_fraction,
             "moe_compute_efficiency": chosen.moe_compute,
             "allreduce_latency_s": chosen.allreduce_latency_s,
             "link_efficiency": chosen.link_efficiency,
             "activation_bytes": chosen.activation_bytes,
-            "prefill_chunk_tokens": chosen.prefill_chunk_tokens}
+            "prefill_chunk_tokens": chosen.prefill_chunk_tokens,
+            "kv_memory_of_free": float(chosen.kv_memory_of_free)}
 
 
 TENSOR_PARALLEL_CHOICES = (1, 2, 4, 8)  # the sizes serving stacks split a model over
@@ -245,7 +261,7 @@ def estimate_llm(model: str, hardware: str, precision: str = "bf16", devices=1, 
                        'mode "server".', argument="mode", value=mode,
                        fix='Give mode "server", or leave out the rate and targets.')
     if _auto_tensor_parallel(devices, tensor_parallel):
-        tensor_parallel = _smallest_fitting(inputs, chosen, mode, batch, wants_max,
+        tensor_parallel = _smallest_fitting(inputs, chosen, canonical, mode, batch, wants_max,
                                             input_tokens, output_tokens, row, device)
     per_replica, copies, every_device = llm.deployment(devices, tensor_parallel, replicas)
     if np.any(np.asarray(per_replica) > 1) and inputs["interconnect_bytes_per_s"] is None:
@@ -255,7 +271,8 @@ def estimate_llm(model: str, hardware: str, precision: str = "bf16", devices=1, 
                        fix="Add interconnect_bandwidth_bytes_per_s to its sheet row "
                            "(xlcpb sheet add hardware), or use one device per replica.",
                        kind="value")
-    common = dict(**inputs, **efficiency_inputs(chosen), devices=per_replica, replicas=copies,
+    common = dict(**inputs, **efficiency_inputs(chosen, canonical), devices=per_replica,
+                  replicas=copies,
                   input_tokens=input_tokens, output_tokens=output_tokens, mode=mode,
                   max_batch_cap=chosen.max_batch, price_per_device_hour=price_per_hour,
                   request_rate_per_s=request_rate_per_s, ttft_slo_s=ttft_slo_s,
@@ -301,8 +318,8 @@ def _auto_tensor_parallel(devices, tensor_parallel) -> bool:
             and tensor_parallel == 0)
 
 
-def _smallest_fitting(inputs, chosen, mode, batch, wants_max, input_tokens, output_tokens,
-                      row, device) -> int:
+def _smallest_fitting(inputs, chosen, precision, mode, batch, wants_max, input_tokens,
+                      output_tokens, row, device) -> int:
     """The smallest tensor-parallel size whose memory holds the weights and the batch: of
     every input combination where one size does, else of some (the others are then refused
     item by item as not fitting)."""
@@ -310,7 +327,8 @@ def _smallest_fitting(inputs, chosen, mode, batch, wants_max, input_tokens, outp
     for size in TENSOR_PARALLEL_CHOICES:
         if size > 1 and inputs["interconnect_bytes_per_s"] is None:
             break
-        probe = serving.llm_inference(**inputs, **efficiency_inputs(chosen), devices=size,
+        probe = serving.llm_inference(**inputs, **efficiency_inputs(chosen, precision),
+                                      devices=size,
                                       batch=None if wants_max else batch, mode=mode,
                                       input_tokens=input_tokens, output_tokens=output_tokens,
                                       max_batch_cap=chosen.max_batch)
@@ -359,6 +377,7 @@ _OVERRIDES = {"compute_efficiency": "compute", "memory_efficiency": "memory",
               "step_overhead_s": "step_overhead_s",
               "usable_memory_fraction": "usable_memory_fraction",
               "moe_compute_efficiency": "moe_compute",
+              "kv_read_efficiency": "kv_read",
               "allreduce_latency_s": "allreduce_latency_s",
               "link_efficiency": "link_efficiency"}
 
