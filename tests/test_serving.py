@@ -143,3 +143,21 @@ def test_more_concurrency_never_lowers_tpot_nor_throughput(concurrency, prompt, 
                         input_tokens=prompt, output_tokens=output, max_batch=100_000)
     assert rows.tpot_s[1] >= rows.tpot_s[0] * (1 - 1e-12)
     assert rows.output_tokens_per_s[1] >= rows.output_tokens_per_s[0] * (1 - 1e-9)
+
+
+def test_excel_takes_the_serving_arguments_after_the_old_ones():
+    import xlcpb.udfs as udfs
+    from excel_calls import scalar
+    python = estimate_llm("Llama-3.3-70B", H100, "fp8", tensor_parallel=2, replicas=4,
+                          mode="server", profile="tensorrt-llm", tpot_slo_s=0.05)
+    # model, hardware, precision, batch, input, output, devices, tensor_parallel, replicas,
+    # mode, profile, request_rate_per_s, ttft_slo_s, tpot_slo_s, max_batch
+    args = ("Llama-3.3-70B", H100, "fp8", None, None, None, None, 2, 4, "server",
+            "tensorrt-llm", None, None, 0.05, None)
+    assert scalar(udfs, "cpb_llm_tpot", *args) == python.tpot_s
+    assert scalar(udfs, "cpb_llm_tokens_per_s", *args) == python.output_tokens_per_s
+    # a rate through Excel is the same Little's-law state as through Python
+    rate = ("Llama-3.1-8B", H100, "fp8", None, None, None, None, None, None, "server", None,
+            7.5, None, None, None)
+    assert scalar(udfs, "cpb_llm_ttft", *rate) == estimate_llm(
+        "Llama-3.1-8B", H100, "fp8", mode="server", request_rate_per_s=7.5).ttft_s
