@@ -151,7 +151,7 @@ def step_seconds(terms: dict, step_overhead_s):
 
 @vectorised
 def steady_state(step, concurrency, input_tokens, output_tokens, prefill_chunk_tokens,
-                 step_overhead_s) -> dict:
+                 step_overhead_s, arrival_wait_steps=0.0) -> dict:
     """Latency and throughput of continuous batching at ``concurrency`` sequences [s, tokens/s].
 
     ``step(decode_sequences, prefill_tokens, prompt_tokens)`` gives :func:`step_terms` for a
@@ -160,7 +160,10 @@ def steady_state(step, concurrency, input_tokens, output_tokens, prefill_chunk_t
     - **TPOT**: a step decoding all ``C`` sequences while prefilling the prompts of the others'
       successors, ``(C - 1) L_in / L_out`` tokens (a sequence's own prompt is in its TTFT).
     - **TTFT**: the prompt's ``ceil(L_in / chunk)`` chunked-prefill steps, each beside the
-      ``C - 1`` other sequences' decode tokens and prefills (Sarathi-Serve, section 4.2).
+      ``C - 1`` other sequences' decode tokens and prefills (Sarathi-Serve, section 4.2),
+      after waiting ``arrival_wait_steps`` decode steps for the running one to end: half a
+      step for requests arriving at random (the mean residual of a step), none for a client
+      that sends its next request when the last one ends.
     - **Throughput**: Little's law, ``C L_out / (TTFT + (L_out - 1) TPOT)`` output tokens/s.
 
     Returns ``tpot_s``, ``ttft_s``, ``output_tokens_per_s`` (one replica),
@@ -178,7 +181,8 @@ def steady_state(step, concurrency, input_tokens, output_tokens, prefill_chunk_t
     tpot = step_seconds(decode, overhead)
     chunks = np.ceil(prompt / chunk)
     first = step(others, background + prompt / chunks, prompt)
-    ttft = chunks * step_seconds(first, overhead)
+    ttft = chunks * step_seconds(first, overhead) + non_negative(
+        "arrival_wait_steps", arrival_wait_steps, "steps") * tpot
     latency = ttft + (output - 1.0) * tpot
     return {"tpot_s": tpot, "ttft_s": ttft,
             "output_tokens_per_s": count * output / latency,
@@ -230,6 +234,7 @@ def concurrency_at_rate(requests_per_s_at, request_rate_per_s, upper, steps: int
 
 
 MODES = ("latency", "offline", "server")
+RESIDUAL_STEP_SHARE = 0.5  # mean wait for a running step, arriving at a random time
 
 
 @vectorised
@@ -370,9 +375,15 @@ def llm_inference(*, params, active_params, n_experts, experts_per_token, n_laye
                          positive_or_unbounded("max_batch_cap", max_batch_cap, "sequences"))
     mean_context = prompt + (output - 1.0) / 2.0
 
+    # requests at a rate (or sized for latency targets) arrive at random: they wait for the
+    # running step; a fixed concurrency is a closed loop that refills at step boundaries
+    random_arrivals = (request_rate_per_s is not None or ttft_slo_s is not None
+                       or tpot_slo_s is not None)
+
     def steady(concurrency):
         return steady_state(lambda c, p, _: step(c, p, prompt, mean_context), concurrency,
-                            prompt, output, prefill_chunk_tokens, overhead)
+                            prompt, output, prefill_chunk_tokens, overhead,
+                            RESIDUAL_STEP_SHARE if random_arrivals else 0.0)
 
     saturated, slo_met = np.zeros_like(largest, dtype=bool), np.ones_like(largest, dtype=bool)
     if request_rate_per_s is not None:
