@@ -5,7 +5,8 @@ No I/O, no files, no xlwings. Everything numeric in xlcpb lives here, once.
 - :mod:`.cpb`      the Cost-Per-Byte Principle, eqs. (1)-(4), I and t
 - :mod:`.content`  content units (tokens, pixels, samples, frames) to bytes
 - :mod:`.flops`    FLOPs models (2N, Kaplan attention term, totals)
-- :mod:`.llm`      roofline of transformer serving: prefill, decode, KV cache, batching
+- :mod:`.llm`      roofline primitives of transformer serving: KV cache, weight reads, memory
+- :mod:`.serving`  forward steps, all-reduces, continuous batching, rates, latency targets
 - :mod:`.budget`   fleet budgets month by month: scenarios, devices, costs, break-even
 - :mod:`.calendar` budget months: labels, Excel serial dates, quarters and years
 - :mod:`.units`    vendor prices normalised: per hour, per device, per 1M tokens, amortised
