@@ -161,3 +161,16 @@ def test_excel_takes_the_serving_arguments_after_the_old_ones():
             7.5, None, None, None)
     assert scalar(udfs, "cpb_llm_ttft", *rate) == estimate_llm(
         "Llama-3.1-8B", H100, "fp8", mode="server", request_rate_per_s=7.5).ttft_s
+
+
+def test_impossible_deployments_are_refused_with_the_reason(capsys):
+    with pytest.raises(CPBError, match="32 attention heads do not split evenly over 3"):
+        estimate_llm("Llama-3.1-8B", H100, "fp8", tensor_parallel=3)
+    with pytest.raises(CPBError, match="completes at most"):
+        estimate_llm("Llama-3.1-8B", H100, "fp8", mode="server", request_rate_per_s=1e9)
+    # more concurrent requests than fit wait in the queue: Little's law gives their TTFT
+    queued = estimate_llm("Llama-3.1-8B", H100, "fp8", mode="server", batch=5000)
+    capacity = estimate_llm("Llama-3.1-8B", H100, "fp8", mode="server", batch="max")
+    assert queued.output_tokens_per_s == pytest.approx(capacity.output_tokens_per_s)
+    assert queued.ttft_s == pytest.approx(
+        5000 / capacity.requests_per_s - 199 * capacity.tpot_s, rel=1e-9)

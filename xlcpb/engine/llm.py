@@ -225,6 +225,19 @@ def per_device_scaled(value_per_device, devices):
 
 
 @vectorised
+def splits_evenly(count, parts):
+    """Whether ``count`` items (attention heads) divide into ``parts`` equal shares: tensor
+    parallelism gives each device whole heads (Megatron-LM, section 3).
+
+    >>> bool(splits_evenly(32, 4)), bool(splits_evenly(32, 3))
+    (True, False)
+    """
+    whole_count("count", count, "items")
+    whole_count("parts", parts, "parts")
+    return scalar_or_array(np.mod(np.asarray(count, dtype=float), parts) == 0)
+
+
+@vectorised
 def deployment(devices=1, tensor_parallel=0, replicas=1):
     """(devices per replica, replicas, devices) of a deployment, checked.
 

@@ -264,6 +264,12 @@ def estimate_llm(model: str, hardware: str, precision: str = "bf16", devices=1, 
         tensor_parallel = _smallest_fitting(inputs, chosen, canonical, mode, batch, wants_max,
                                             input_tokens, output_tokens, row, device)
     per_replica, copies, every_device = llm.deployment(devices, tensor_parallel, replicas)
+    if not np.all(llm.splits_evenly(row["n_heads"], per_replica)):
+        raise CPBError(f"tensor_parallel = {tensor_parallel!r}: {row['id']}'s "
+                       f"{row['n_heads']} attention heads do not split evenly over "
+                       f"{np.max(per_replica):g} devices.", argument="tensor_parallel",
+                       value=tensor_parallel, fix="Use a tensor-parallel size that divides "
+                       "the heads (1, 2, 4, 8 for most models).", kind="value")
     if np.any(np.asarray(per_replica) > 1) and inputs["interconnect_bytes_per_s"] is None:
         raise CPBError(f"hardware = {hardware!r}: {device['name']} has no interconnect "
                        "bandwidth in the sheet, so tensor parallelism cannot be timed.",
@@ -327,6 +333,8 @@ def _smallest_fitting(inputs, chosen, precision, mode, batch, wants_max, input_t
     for size in TENSOR_PARALLEL_CHOICES:
         if size > 1 and inputs["interconnect_bytes_per_s"] is None:
             break
+        if not llm.splits_evenly(row["n_heads"], size):
+            continue
         probe = serving.llm_inference(**inputs, **efficiency_inputs(chosen, precision),
                                       devices=size,
                                       batch=None if wants_max else batch, mode=mode,
@@ -360,7 +368,8 @@ def _refuse_unless_one_fits(inputs, chosen, common, model, device, per_replica):
 def _refuse_unmet(result, rate, ttft_slo_s, tpot_slo_s, model):
     if np.any(result["saturated"]):
         raise CPBError(f"request_rate_per_s = {rate!r}: more than the replicas can serve "
-                       f"({model} saturates at its largest batch).",
+                       f"(at its largest batch {model} completes at most "
+                       f"{np.min(result['requests_per_s']):.4g} requests/s).",
                        argument="request_rate_per_s", value=rate,
                        fix="Add replicas, lower the rate, or use a faster precision/device.",
                        kind="num")
