@@ -152,6 +152,11 @@ def load_measurements(path: Path | None = None, conditions: Path | None = None,
             base["batch"] = per_replica(base["batch"], base["replicas"])  # stated per system
         for column, metric in METRICS.items():
             value = _number(row[column])
+            if base["mode"] == "offline" and metric != "throughput":
+                # every request queued at once: TTFT is the queue draining and TPOT the
+                # batch the run was configured with - a transient no steady state describes;
+                # an offline run is judged by its throughput
+                continue
             if value is not None:
                 points.append(Measurement(**base, metric=metric, measured=value))
     return points
