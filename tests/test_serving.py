@@ -27,7 +27,7 @@ def test_steady_state_at_one_sequence_is_plain_decode_and_prefill():
     # a toy step: 1 ms per decode sequence, 0.01 ms per prefill token, no overhead
     def step(decoding, prefilling, prompt):
         return {"compute_s": 1e-3 * decoding + 1e-5 * prefilling, "memory_s": 0.0,
-                "comm_s": 0.0}
+                "comm_s": 0.0, "host_s": 0.0}
     state = steady_state(step, 1.0, 500.0, 100.0, 1e9, 0.0)
     # alone, no other prompt shares a step: TPOT = 1 ms, TTFT = 500 x 0.01 ms = 5 ms
     assert state["tpot_s"] == pytest.approx(1e-3)

@@ -92,7 +92,7 @@ def step_terms(*, params, active_params, n_experts, experts_per_token, n_layers,
                prefill_tokens, prefill_attended_tokens, compute_efficiency,
                memory_efficiency, moe_compute_efficiency, kv_read_efficiency, tensor_parallel,
                interconnect_bytes_per_s, link_efficiency, allreduce_latency_s,
-               activation_bytes) -> dict:
+               activation_bytes, sequence_overhead_s=0.0) -> dict:
     """The three costs of one forward step: compute, memory traffic, all-reduces [s].
 
     The step decodes one token for each of ``decode_sequences`` sequences whose (attended)
@@ -113,8 +113,12 @@ def step_terms(*, params, active_params, n_experts, experts_per_token, n_layers,
 
     ``flops_per_s`` and ``bytes_per_s`` are a replica's (all its devices).
 
-    Returns ``compute_s``, ``memory_s`` and ``comm_s``; a step takes
-    ``max(compute_s, memory_s) + comm_s`` plus the per-step overhead.
+    - Host work per sequence: ``sequence_overhead_s`` for each decoding sequence (sampling,
+      scheduling and bookkeeping the GPU waits for), which the roofline does not see and
+      which grows with the batch.
+
+    Returns ``compute_s``, ``memory_s``, ``comm_s`` and ``host_s``; a step takes
+    ``max(compute_s, memory_s) + comm_s + host_s`` plus the per-step overhead.
     """
     active = positive("active_params", active_params, "parameters")
     total = positive("params", params, "parameters")
@@ -141,12 +145,15 @@ def step_terms(*, params, active_params, n_experts, experts_per_token, n_layers,
     comm_s = ALLREDUCES_PER_LAYER * layers * allreduce_seconds(
         message, tensor_parallel, interconnect_bytes_per_s, link_efficiency,
         allreduce_latency_s)
-    return {"compute_s": compute_s, "memory_s": memory_s, "comm_s": comm_s}
+    host_s = non_negative("sequence_overhead_s", sequence_overhead_s, "s") * decoding
+    return {"compute_s": compute_s, "memory_s": memory_s, "comm_s": comm_s, "host_s": host_s}
 
 
 def step_seconds(terms: dict, step_overhead_s):
-    """A step's wall time from :func:`step_terms`: max(compute, memory) + comm + overhead."""
-    return np.maximum(terms["compute_s"], terms["memory_s"]) + terms["comm_s"] + step_overhead_s
+    """A step's wall time from :func:`step_terms`: max(compute, memory) + comm + host +
+    overhead."""
+    return (np.maximum(terms["compute_s"], terms["memory_s"]) + terms["comm_s"]
+            + terms["host_s"] + step_overhead_s)
 
 
 @vectorised
@@ -254,7 +261,7 @@ def llm_inference(*, params, active_params, n_experts, experts_per_token, n_laye
                   flops_per_s_per_device, memory_bandwidth_bytes_per_s_per_device,
                   memory_bytes_per_device, devices, batch, input_tokens, output_tokens,
                   compute_efficiency, memory_efficiency, step_overhead_s,
-                  usable_memory_fraction, price_per_device_hour=None, replicas=1,
+                  usable_memory_fraction, sequence_overhead_s=0.0, price_per_device_hour=None, replicas=1,
                   kv_bytes_per_token=None, mode="latency", d_model=None,
                   moe_compute_efficiency=1.0, kv_read_efficiency=1.0,
                   precision_compute_factor=1.0, interconnect_bytes_per_s=None,
@@ -364,7 +371,8 @@ def llm_inference(*, params, active_params, n_experts, experts_per_token, n_laye
             compute_efficiency=e_c, memory_efficiency=e_m, moe_compute_efficiency=e_moe,
             kv_read_efficiency=e_kv,
             tensor_parallel=tp, interconnect_bytes_per_s=link, link_efficiency=link_efficiency,
-            allreduce_latency_s=allreduce_latency_s, activation_bytes=activation_bytes)
+            allreduce_latency_s=allreduce_latency_s, activation_bytes=activation_bytes,
+            sequence_overhead_s=sequence_overhead_s)
 
     static = mode == "latency"
     # a static batch holds every sequence at its full length; in steady state sequences are
@@ -415,7 +423,7 @@ def llm_inference(*, params, active_params, n_experts, experts_per_token, n_laye
         start, end = step(count, 0.0, prompt, first), step(count, 0.0, prompt, last)
         middle = step(count, 0.0, prompt, mean_context)
         tpot = mean_of_max_linear(start["compute_s"], end["compute_s"], start["memory_s"],
-                                  end["memory_s"]) + middle["comm_s"] + overhead
+                                  end["memory_s"]) + middle["comm_s"] + middle["host_s"] + overhead
         decode_rate = count / tpot
         throughput = count * output / (ttft + output * tpot)
         requests = count / (ttft + output * tpot)

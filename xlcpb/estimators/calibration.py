@@ -45,7 +45,8 @@ from .llm import (PROFILES_FILE, Efficiency, efficiency_inputs, engine_inputs,
 PACKAGED_MEASUREMENTS = "llm_measurements.csv"
 PACKAGED_CONDITIONS = "llm_measurement_conditions.csv"
 METRICS = {"throughput_output_tokens_per_s": "throughput", "ttft_s": "ttft", "tpot_s": "tpot"}
-PROFILE_PARAMETERS = ("compute_efficiency", "memory_efficiency", "step_overhead_s")
+PROFILE_PARAMETERS = ("compute_efficiency", "memory_efficiency", "step_overhead_s",
+                      "sequence_overhead_s")
 SHARED_PARAMETERS = ("moe_compute_efficiency", "kv_read_efficiency", "fp8_compute_factor",
                      "fp4_compute_factor", "allreduce_latency_s", "link_efficiency")
 SHARED_FIELDS = {"moe_compute_efficiency": "moe_compute", "kv_read_efficiency": "kv_read",
@@ -274,6 +275,8 @@ class Fit:
         return replace(base, compute=values.get("compute_efficiency", base.compute),
                        memory=values.get("memory_efficiency", base.memory),
                        step_overhead_s=values.get("step_overhead_s", base.step_overhead_s),
+                       sequence_overhead_s=values.get("sequence_overhead_s",
+                                                      base.sequence_overhead_s),
                        **{field: self.shared[name] for name, field in SHARED_FIELDS.items()})
 
 
