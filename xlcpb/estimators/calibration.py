@@ -130,10 +130,11 @@ def load_measurements(path: Path | None = None, conditions: Path | None = None,
         try:
             catalog = find_model(row["model"], sheet)
             device = sheet.hardware(row["hardware"])
+            sheet.flops_per_s(device["id"], row["precision"])
         except CPBError as error:
             raise CPBError(f"measurement {row['id']}: {error}", argument="conditions",
-                           value=row["id"], fix="Fix the model or hardware id in the "
-                           "conditions file.") from None
+                           value=row["id"], fix="Fix the model, hardware or precision in "
+                           "the conditions file (or the sheet).") from None
         if int(row["tensor_parallel"]) > 1 and \
                 device.get("interconnect_bandwidth_bytes_per_s") is None:
             continue  # tensor parallelism over an interconnect the sheet lacks: not timed
