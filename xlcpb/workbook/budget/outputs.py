@@ -89,11 +89,11 @@ def _charts(b: BudgetBook, sheet, row: int) -> None:
 
 def _break_even_formula(b: BudgetBook, index: int) -> str:
     last = b.layout.last_month_letter
-    return (f"=IF(NOT({b.layout.calculation_cell('has API', index)}),\"no API\","
+    return (f"{{=IF(NOT({b.layout.calculation_cell('has API', index)}),\"no API\","
             f"IFERROR(TEXT(INDEX(Timeline!$B${TIMELINE_MONTH_ROW + 1}:${last}"
-            f"${TIMELINE_MONTH_ROW + 1},MATCH(TRUE,INDEX("
+            f"${TIMELINE_MONTH_ROW + 1},MATCH(TRUE,"
             f"{b.layout.timeline_row_range('cum_cost', index)}<="
-            f"{b.layout.timeline_row_range('cum_api', index)},0),0)),\"yyyy-mm\"),\"never\"))")
+            f"{b.layout.timeline_row_range('cum_api', index)},0)),\"yyyy-mm\"),\"never\"))}}")
 
 
 def outputs(b: BudgetBook) -> None:
@@ -116,7 +116,7 @@ def outputs(b: BudgetBook) -> None:
         sheet.write(r, 4, UNIT_NAMES[modality])
         month = result.break_even[index]
         shown = "no API" if month == -2 else "never" if month == -1 else result.months[month]
-        sheet.write_formula(r, 5, _break_even_formula(b, index), None, shown)
+        sheet.write_array_formula(r, 5, r, 5, _break_even_formula(b, index), None, shown)
     total = layout.output_total_row
     sheet.write(total, 0, "Total", b.style(bold=True))
     sheet.write_formula(total, 1, "=SUM(Timeline_cost_total)", b.style(MONEY, bold=True),

@@ -275,20 +275,25 @@ def checks(b: BudgetBook) -> None:
          f"=ABS(SUM(Outputs!B{first_output}:B{last_output})-TotalBudget)"
          "<=Tolerance*ABS(TotalBudget)"),
         ("Every pricing mix adds up to 100%",
-         f"=SUMPRODUCT(--(ABS({layout.calculation_range('share total')}-1)"
-         ">Tolerance))=0"),
+         f"{{=SUM(--(ABS({layout.calculation_range('share total')}-1)"
+         ">Tolerance))=0}"),
         ("Monthly totals add up to the total",
          "=ABS(SUM(Timeline_cost_total)-SUM(Timeline_cost))<=Tolerance*ABS(TotalBudget)"),
         ("Devices are whole and never negative",
-         "=SUMPRODUCT(--(Timeline_devices<>INT(Timeline_devices)))"
-         "+SUMPRODUCT(--(Timeline_devices<0))=0"),
+         "{=SUM(--(Timeline_devices<>INT(Timeline_devices)))"
+         "+SUM(--(Timeline_devices<0))=0}"),
         ("Acceptance rates are within (0, 1]",
          f"=SUMPRODUCT(--({layout.workload_range('acceptance_rate')}>1))=0"),
     ]
     first = row = FIRST - 1
     for label, formula in entries:
         sheet.write(row, 0, label)
-        sheet.write_formula(row, 1, formula, None, True)
+        if formula.startswith("{"):  # array formulas: Gnumeric, LibreOffice, Excel agree
+            # xlsxwriter stores an array formula's cached value as a number: 1, shown TRUE
+            sheet.write_array_formula(row, 1, row, 1, formula,
+                                      b.style('"TRUE";"TRUE";"FALSE"'), 1)
+        else:
+            sheet.write_formula(row, 1, formula, None, True)
         row += 1
     b.styles.check_colours(sheet, first, row - 1, 1)
     sheet.write(row + 1, 0, "All checks pass", b.style(bold=True))
