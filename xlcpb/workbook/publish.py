@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import html
-import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import openpyxl
+from openpyxl.formula import Tokenizer
 from openpyxl.formula.translate import Translator
 
 from .. import __version__, udfs
@@ -32,14 +31,27 @@ from ..errors import CPBError
 from .columns import column_letter
 from .files import atomic_output, refuse_to_replace
 from .translate import HARDWARE_SHEET, PRICES_SHEET, Argument, Lookup, translate
-from .xlsx_parts import (add_sheet, apply_marks, drop_calc_chain, force_full_calculation,
-                         mark_placeholder, sheet_parts)
+from .guard import GUARD_SHEET, add_guard
+from .xlsx_parts import (MAIN, WORKSHEET_ORDER, Styles, add_sheet, drop_calc_chain,
+                         force_full_calculation, insert_in_order, sheet_parts, start_tag)
+from .xml_spans import Node, attribute, escape, parse, splice
 
 ABOUT_SHEET = "xlcpb_About"
 RELATIONS_PART = "xl/_rels/workbook.xml.rels"
-CELL = re.compile(r"<c\b(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</c>)", re.S)
-FORMULA = re.compile(r"<f\b(?P<attrs>[^>]*?)(?:/>|>(?P<text>.*?)</f>)", re.S)
-ATTRIBUTE = re.compile(r'(\w+)="([^"]*)"')
+
+
+RANGE = object()  # an input that is a range: compared by no guard
+
+
+@dataclass
+class Frozen:
+    """A CPB_* call replaced by its value, and the inputs (reference, value) it read."""
+
+    sheet: str
+    cell: str
+    function: str
+    value: object
+    inputs: list
 
 
 @dataclass
@@ -47,6 +59,7 @@ class PublishReport:
     source_sha256: str
     translated: list = field(default_factory=list)  # (sheet, cell, functions)
     valued: list = field(default_factory=list)      # (sheet, cell, function, value)
+    guarded: list = field(default_factory=list)     # Frozen, one per replaced call
 
 
 def _hardware_table():
@@ -93,8 +106,31 @@ class CellValues:
         return self.book[sheet][reference].value
 
 
-def _value_of(values: CellValues, sheet_name: str, cell: str, cached):
+def _references(text: str) -> list[str]:
+    """The cell references and names an argument's text reads."""
+    return [token.value for token in Tokenizer("=" + text).items
+            if token.type == "OPERAND" and token.subtype == "RANGE"]
+
+
+def _inputs(values: CellValues, sheet_name: str, args: list[Argument]) -> list:
+    """(reference as written, its value now) of every reference ``args`` read."""
+    found = []
+    for reference in dict.fromkeys(r for a in args for r in _references(a.text)):
+        try:
+            value = values.resolve(sheet_name, Argument(text=reference, reference=True))
+        except (CPBError, KeyError, ValueError, AttributeError, IndexError):
+            value = RANGE
+        if "!" not in reference and reference not in values.book.defined_names:
+            reference = "'" + sheet_name.replace("'", "''") + "'!" + reference
+        found.append((reference, RANGE if isinstance(value, tuple) else value))
+    return found
+
+
+def _value_of(values: CellValues, sheet_name: str, cell: str, cached, inputs: list):
+    """The value of one call with no native form; ``inputs`` gets the references it read
+    (one list per call, in order)."""
     def value_of(function: str, args: list[Argument]):
+        inputs.append(_inputs(values, sheet_name, args))
         if function == "CPB_VERSION":
             return f"xlcpb {__version__}; sheet {load_bundled().version} (published)"
         python = getattr(udfs, function.lower(), None)
@@ -116,74 +152,90 @@ def _value_of(values: CellValues, sheet_name: str, cell: str, cached):
     return value_of
 
 
-def _attributes(text: str) -> dict:
-    return dict(ATTRIBUTE.findall(text))
+def _cell_value(cell: Node):
+    value = cell.child(MAIN, "v")
+    return value.text if value is not None else None
 
 
-def _cell_value(body: str):
-    match = re.search(r"<v>(.*?)</v>", body or "", re.S)
-    return html.unescape(match.group(1)) if match else None
+def _sheet_cells(root: Node) -> list[Node]:
+    sheet_data = root.child(MAIN, "sheetData")
+    if sheet_data is None:
+        return []
+    return [cell for row in sheet_data.all(MAIN, "row") for cell in row.all(MAIN, "c")]
 
 
-def _rewrite_sheet(xml: str, sheet_name: str, lookup: Lookup, values: CellValues,
-                   report: PublishReport) -> str:
-    cells = list(CELL.finditer(xml))
-    # shared formulas: master text and cell per group id
-    masters = {}
-    for match in cells:
-        formula = FORMULA.search(match.group("body") or "")
-        if formula:
-            attrs = _attributes(formula.group("attrs"))
-            if attrs.get("t") == "shared" and formula.group("text"):
-                masters[attrs["si"]] = (_attributes(match.group("attrs"))["r"],
-                                        html.unescape(formula.group("text")))
+def _new_formula(formula: Node, text: str) -> bytes:
+    """``<f>`` with ``text``; an array formula keeps its range, a shared one becomes plain."""
+    kept = {k: v for k, v in formula.attrs.items()
+            if formula.attrs.get("t") == "array" and k in ("t", "ref", "aca")}
+    attrs = "".join(f' {k}="{attribute(v)}"' for k, v in kept.items())
+    return f"<{formula.qname}{attrs}>{escape(text)}</{formula.qname}>".encode("utf-8")
+
+
+def _rewrite_sheet(data: bytes, part: str, sheet_name: str, lookup: Lookup, values: CellValues,
+                   report: PublishReport, styles: Styles, lock: bool) -> bytes:
+    """Every CPB_* formula of one sheet part made native or frozen; with ``lock``, every
+    formula cell's style locked."""
+    root, _ = parse(data, part)
+    cells = _sheet_cells(root)
+    masters = {}  # shared formulas: master cell and text per group id
+    for cell in cells:
+        formula = cell.child(MAIN, "f")
+        if formula is not None and formula.attrs.get("t") == "shared" and formula.text:
+            masters[formula.attrs.get("si")] = (cell.attrs.get("r"), formula.text)
     expand = {si for si, (_, text) in masters.items() if "CPB_" in text.upper()}
-    pieces, last = [], 0
-    for match in cells:
-        body = match.group("body") or ""
-        formula = FORMULA.search(body)
-        if not formula:
+    edits = []
+    for cell in cells:
+        formula = cell.child(MAIN, "f")
+        if formula is None:
             continue
-        cell_attrs = _attributes(match.group("attrs"))
-        address = cell_attrs["r"]
-        f_attrs = _attributes(formula.group("attrs"))
-        text = html.unescape(formula.group("text") or "")
-        shared = f_attrs.get("t") == "shared" and f_attrs.get("si") in expand
-        if shared and not text:
-            origin, master = masters[f_attrs["si"]]
+        address = cell.attrs.get("r")
+        style = int(cell.attrs["s"]) if cell.attrs.get("s", "").isdigit() else None
+        text = formula.text
+        if formula.attrs.get("t") == "shared" and formula.attrs.get("si") in expand \
+                and not text:
+            origin, master = masters[formula.attrs["si"]]
             text = Translator("=" + master, origin=origin).translate_formula(address)[1:]
         if "CPB_" not in text.upper():
+            if lock and not styles.locked(style):
+                edits.append((cell.start, cell.open_end, start_tag(
+                    data[cell.start:cell.open_end], {"s": styles.variant(style, locked=True)})))
             continue
-        result = translate("=" + text, lookup,
-                           _value_of(values, sheet_name, address, _cell_value(body)))
-        keep = {k: v for k, v in f_attrs.items() if k in ("t", "ref") and v == "array"
-                or (k == "ref" and f_attrs.get("t") == "array")}
-        new_f = ("<f" + "".join(f' {k}="{v}"' for k, v in keep.items()) + ">"
-                 + html.escape(result.formula[1:], quote=False) + "</f>")
-        new_body = body[:formula.start()] + new_f + body[formula.end():]
-        attrs_text = match.group("attrs")
-        if cell_attrs.get("t") == "e":  # a cached error (#NAME? without the add-in): drop it
-            new_body = re.sub(r"<v>.*?</v>", "", new_body, flags=re.S)
-            attrs_text = re.sub(r'\s+t="e"', "", attrs_text)
-        if result.valued:  # marked in place (pale orange) as well as listed on xlcpb_About
-            attrs_text = re.sub(r'\s+s="[^"]*"', "", attrs_text) + " " + \
-                mark_placeholder(cell_attrs.get("s"))
-        pieces.append(xml[last:match.start()])
-        pieces.append(f"<c{attrs_text}>{new_body}</c>")
-        last = match.end()
+        inputs: list = []
+        result = translate("=" + text, lookup, _value_of(values, sheet_name, address,
+                                                           _cell_value(cell), inputs))
+        changes = {}
+        if cell.attrs.get("t") == "e":  # a cached error (#NAME? without the add-in): drop it
+            changes["t"] = None
+        if result.valued:  # marked in place (pale orange), listed on xlcpb_About, guarded
+            changes["s"] = styles.variant(style, marked=True, locked=True if lock else None)
+        elif lock and not styles.locked(style):
+            changes["s"] = styles.variant(style, locked=True)
+        body = []
+        for child in cell.children:
+            if child is formula:
+                body.append(_new_formula(formula, result.formula[1:]))
+            elif not (child.name == "v" and cell.attrs.get("t") == "e"):
+                body.append(data[child.start:child.end])
+        edits.append((cell.start, cell.end, start_tag(data[cell.start:cell.open_end], changes)
+                      + b"".join(body) + f"</{cell.qname}>".encode("utf-8")))
         if result.translated:
             report.translated.append((sheet_name, address, sorted(set(result.translated))))
-        for function, value in result.valued:
+        for (function, value), read in zip(result.valued, inputs):
             report.valued.append((sheet_name, address, function, value))
-    pieces.append(xml[last:])
-    return "".join(pieces)
+            report.guarded.append(Frozen(sheet_name, address, function, value, read))
+    data = splice(data, edits)
+    return _lock(data, part) if lock else data
 
 
-def _lock(xml: str) -> str:
-    if "<sheetProtection" in xml:
-        return xml
-    return xml.replace("</sheetData>", '</sheetData><sheetProtection sheet="1" objects="1" '
-                                       'scenarios="1"/>', 1)
+def _lock(data: bytes, part: str) -> bytes:
+    """Protect the sheet (no password): cells whose style is unlocked stay editable."""
+    root, _ = parse(data, part)
+    if root.child(MAIN, "sheetProtection") is not None:
+        return data
+    return insert_in_order(data, root, "sheetProtection",
+                           f'<{root.prefix}sheetProtection sheet="1" objects="1" '
+                           'scenarios="1"/>', WORKSHEET_ORDER)
 
 
 def _check_structure(source: Path, parts: dict) -> None:
@@ -225,13 +277,15 @@ def publish(source: Path, out: Path, lock: bool = False, overwrite: bool = False
         raise CPBError(f"{source}: refused while reading: {type(error).__name__}: {error}.",
                        argument="in", value=str(source),
                        fix="Re-save the workbook from Excel as a plain .xlsx.") from None
+    styles = Styles(parts)
     for name, part in sheet_parts(parts):
-        xml = parts[part].decode("utf-8")
-        xml = _rewrite_sheet(xml, name, lookup, values, report)
-        parts[part] = (_lock(xml) if lock else xml).encode("utf-8")
-    apply_marks(parts, [part for _, part in sheet_parts(parts)])
-    add_sheet(parts, HARDWARE_SHEET, [hardware_header, *hardware_rows])
-    add_sheet(parts, PRICES_SHEET, [price_header, *price_rows])
+        parts[part] = _rewrite_sheet(parts[part], part, name, lookup, values, report, styles,
+                                     lock)
+    add_guard(parts, report.guarded, styles, RANGE)
+    styles.save()
+    # lookup sheets: hidden, so neither in the way nor printed
+    add_sheet(parts, HARDWARE_SHEET, [hardware_header, *hardware_rows], hidden=True)
+    add_sheet(parts, PRICES_SHEET, [price_header, *price_rows], hidden=True)
     about = [["xlcpb publish", ""],
              ["Published from", source.name],
              ["SHA-256 of the input", report.source_sha256],
@@ -240,10 +294,14 @@ def publish(source: Path, out: Path, lock: bool = False, overwrite: bool = False
              ["Date", date or dt.date.today().isoformat()],
              ["Cells made native", len(report.translated)],
              ["Cells replaced by their value (no native form)", len(report.valued)],
+             ["Guards", f"each replaced value is compared with its inputs on the hidden "
+                        f"{GUARD_SHEET} sheet; a Checks row turns FALSE when one changes"],
+             ["Protection", "sheets protected without a password (Review > Unprotect Sheet)"
+                            if lock else "none"],
              ["", ""], ["Replaced by value: cell", "function = value"]]
     about += [[f"{sheet}!{cell}", f"{function} = {value}"]
               for sheet, cell, function, value in report.valued]
-    add_sheet(parts, ABOUT_SHEET, about)
+    add_sheet(parts, ABOUT_SHEET, about, widths=[44, 100])
     drop_calc_chain(parts)
     force_full_calculation(parts)
     with atomic_output(out) as temporary:

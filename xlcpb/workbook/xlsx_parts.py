@@ -1,148 +1,393 @@
-"""Small, careful edits of an XLSX package: its sheets, an added sheet, calculation flags."""
+"""Careful edits of an XLSX package: its sheets, added sheets, styles, calculation flags.
+
+Every part is read with a namespace-aware parser (:mod:`.xml_spans`, defusedxml), so a part
+that spells its elements with a prefix (``<x:sheet>``) or orders attributes differently is
+read as Excel reads it; edits splice the located spans, leaving the rest byte for byte.
+"""
 
 from __future__ import annotations
 
-import html
 import re
 
+from ..errors import CPBError
 from .columns import cell_reference
+from .xml_spans import Node, attribute, escape, parse, splice
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
+VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 SHEET_TYPE = RELS + "/worksheet"
 SHEET_CONTENT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+WORKBOOK = "xl/workbook.xml"
+WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
+APP = "docProps/app.xml"
+# CT_Worksheet's children in schema order: an added element goes before the first later one
+WORKSHEET_ORDER = ["sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData",
+                   "sheetCalcPr", "sheetProtection", "protectedRanges", "scenarios",
+                   "autoFilter", "sortState", "dataConsolidate", "customSheetViews",
+                   "mergeCells", "phoneticPr", "conditionalFormatting", "dataValidations",
+                   "hyperlinks", "printOptions", "pageMargins", "pageSetup", "headerFooter",
+                   "rowBreaks", "colBreaks", "customProperties", "cellWatches",
+                   "ignoredErrors", "smartTags", "drawing", "legacyDrawing",
+                   "legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls",
+                   "webPublishItems", "tableParts", "extLst"]
+STYLES_ORDER = ["numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs",
+                "cellStyles", "dxfs", "tableStyles", "colors", "extLst"]
 
 
-def _workbook(parts: dict) -> str:
-    return parts["xl/workbook.xml"].decode("utf-8")
+def _tree(parts: dict, name: str) -> tuple[Node, dict]:
+    return parse(parts[name], name)
 
 
-def _relations(parts: dict) -> str:
-    return parts["xl/_rels/workbook.xml.rels"].decode("utf-8")
+def insert_in_order(data: bytes, root: Node, name: str, xml: str, order: list[str]) -> bytes:
+    """``data`` with element ``xml`` (already prefixed) added as ``root``'s child ``name``,
+    at its place in the schema's ``order``."""
+    later = order[order.index(name) + 1:]
+    for child in root.children:
+        if child.name in later:
+            return splice(data, [(child.start, child.start, xml.encode("utf-8"))])
+    return splice(data, [(root.close_start, root.close_start, xml.encode("utf-8"))])
+
+
+def append_child(data: bytes, parent: Node, xml: str) -> bytes:
+    """``xml`` added as the last child of ``parent`` (which may be written ``<a/>``)."""
+    if parent.empty:
+        opening = data[parent.start:parent.end - 2].rstrip() + b">"
+        closing = f"</{parent.qname}>".encode("utf-8")
+        return splice(data, [(parent.start, parent.end,
+                              opening + xml.encode("utf-8") + closing)])
+    return splice(data, [(parent.close_start, parent.close_start, xml.encode("utf-8"))])
+
+
+def set_attributes(data: bytes, node: Node, changes: dict) -> bytes:
+    """``node``'s start tag with attributes set (value) or removed (None)."""
+    return splice(data, [(node.start, node.open_end,
+                          start_tag(data[node.start:node.open_end], changes))])
+
+
+def start_tag(tag: bytes, changes: dict) -> bytes:
+    """A start tag's text with unprefixed attributes set (value) or removed (None)."""
+    text = tag.decode("utf-8")
+    for name, value in changes.items():
+        text = re.sub(rf"""\s{name}\s*=\s*("[^"]*"|'[^']*')""", "", text)
+        if value is not None:
+            end = len(text) - (2 if text.endswith("/>") else 1)
+            text = text[:end] + f' {name}="{attribute(str(value))}"' + text[end:]
+    return text.encode("utf-8")
+
+
+def _part_path(target: str, base: str = "xl/") -> str:
+    target = target.lstrip("/") if target.startswith("/") else base + target
+    parts = []
+    for piece in target.split("/"):
+        if piece == "..":
+            if parts:
+                parts.pop()
+        elif piece not in ("", "."):
+            parts.append(piece)
+    return "/".join(parts)
+
+
+def _relations(parts: dict) -> Node:
+    return _tree(parts, WORKBOOK_RELS)[0]
 
 
 def sheet_parts(parts: dict) -> list[tuple[str, str]]:
     """(sheet name, part path) of every worksheet, in workbook order."""
     targets = {}
-    for relation in re.finditer(r"<Relationship\b[^>]*>", _relations(parts)):
-        attrs = dict(re.findall(r'(\w+)="([^"]*)"', relation.group(0)))
-        if attrs.get("Type", "").endswith("/worksheet"):
-            target = attrs["Target"].lstrip("/")
-            targets[attrs["Id"]] = target if target.startswith("xl/") else "xl/" + target
+    for relation in _relations(parts).all(PACKAGE_RELS, "Relationship"):
+        if relation.attrs.get("Type", "") == SHEET_TYPE:
+            targets[relation.attrs.get("Id")] = _part_path(relation.attrs.get("Target", ""))
     sheets = []
-    for sheet in re.finditer(r"<sheet\b[^>]*/>", _workbook(parts)):
-        attrs = dict(re.findall(r'([\w:]+)="([^"]*)"', sheet.group(0)))
-        part = targets.get(attrs.get("r:id"))
+    workbook = _tree(parts, WORKBOOK)[0]
+    for sheet in _sheets(workbook).all(MAIN, "sheet"):
+        part = targets.get(sheet.attrs.get(f"{{{RELS}}}id"))
         if part:
-            sheets.append((html.unescape(attrs["name"]), part))
+            sheets.append((sheet.attrs.get("name", ""), part))
     return sheets
 
 
-def _cell(reference: str, value) -> str:
+def _sheets(workbook: Node) -> Node:
+    sheets = workbook.child(MAIN, "sheets")
+    if sheets is None:
+        raise CPBError("the workbook lists no sheets.", argument="in", value=WORKBOOK,
+                       fix="Re-save it from Excel.")
+    return sheets
+
+
+def cell_xml(reference: str, value, style: int | None = None) -> str:
+    """A ``<c>`` element holding ``value`` (text inline, never a formula from data)."""
+    styled = f' s="{style}"' if style is not None else ""
     if value is None or value == "":
-        return ""
+        return f'<c r="{reference}"{styled}/>' if style is not None else ""
+    if isinstance(value, Formula):
+        return (f'<c r="{reference}"{styled}{value.cell_type}><f>{escape(value.text)}</f>'
+                "</c>")
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        text = html.escape(str(value), quote=False)
-        return f'<c r="{reference}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
-    return f'<c r="{reference}"><v>{float(value)!r}</v></c>'
+        return (f'<c r="{reference}"{styled} t="inlineStr"><is><t xml:space="preserve">'
+                f"{escape(str(value))}</t></is></c>")
+    return f'<c r="{reference}"{styled}><v>{float(value)!r}</v></c>'
 
 
-def add_sheet(parts: dict, name: str, rows: list[list]) -> None:
-    """Append a worksheet of plain values (text inline, never formulas) named ``name``."""
+class Formula:
+    """A formula xlcpb writes itself (never text from a file); ``kind``: its result type."""
+
+    def __init__(self, text: str, kind: str = "n") -> None:
+        self.text = text
+        self.cell_type = {"n": "", "b": ' t="b"', "str": ' t="str"'}[kind]
+
+
+def prefixed(xml: str, prefix: str) -> str:
+    """Elements xlcpb writes unprefixed, spelt with the host part's ``prefix`` ("x:")."""
+    return xml.replace("</", "\0").replace("<", f"<{prefix}").replace("\0", f"</{prefix}") \
+        if prefix else xml
+
+
+def rows_xml(rows: list[list], first_row: int = 0, styles: dict | None = None) -> str:
+    """``<row>`` elements for ``rows`` (values, or :class:`Formula`), from ``first_row``."""
+    body = []
+    for index, row in enumerate(rows):
+        r = first_row + index
+        cells = "".join(cell_xml(cell_reference(r, c), value, (styles or {}).get((index, c)))
+                        for c, value in enumerate(row))
+        body.append(f'<row r="{r + 1}">{cells}</row>')
+    return "".join(body)
+
+
+PRINT_SETUP = ('<printOptions gridLines="0"/><pageMargins left="0.5" right="0.5" top="0.75" '
+               'bottom="0.75" header="0.3" footer="0.3"/><pageSetup orientation="landscape" '
+               'fitToWidth="1" fitToHeight="0"/>')
+
+
+def add_sheet(parts: dict, name: str, rows: list[list], hidden: bool = False,
+              widths: list[float] = ()) -> str:
+    """Append a worksheet named ``name`` of plain values (text inline) or :class:`Formula`
+    cells; ``hidden`` sheets are neither shown nor printed. Returns its part path."""
     number = 1
     while f"xl/worksheets/sheet{number}.xml" in parts:
         number += 1
     part = f"xl/worksheets/sheet{number}.xml"
-    body = []
-    for index, row in enumerate(rows):
-        cells = "".join(_cell(cell_reference(index, c), value) for c, value in enumerate(row))
-        body.append(f'<row r="{index + 1}">{cells}</row>')
+    columns = "".join(f'<col min="{i + 1}" max="{i + 1}" width="{w}" customWidth="1"/>'
+                      for i, w in enumerate(widths))
     parts[part] = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-                   f'<worksheet xmlns="{MAIN}" xmlns:r="{RELS}"><sheetData>{"".join(body)}'
-                   f'</sheetData></worksheet>').encode("utf-8")
-    relations = _relations(parts)
-    ids = [int(i) for i in re.findall(r'Id="rId(\d+)"', relations)]
+                   f'<worksheet xmlns="{MAIN}" xmlns:r="{RELS}">'
+                   '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
+                   f'{f"<cols>{columns}</cols>" if columns else ""}'
+                   f"<sheetData>{rows_xml(rows)}</sheetData>{PRINT_SETUP}"
+                   "</worksheet>").encode("utf-8")
+    relations, _ = _tree(parts, WORKBOOK_RELS)
+    ids = [int(r.attrs["Id"][3:]) for r in relations.all(PACKAGE_RELS, "Relationship")
+           if re.fullmatch(r"rId\d+", r.attrs.get("Id", ""))]
     relation_id = f"rId{max(ids, default=0) + 1}"
-    relations = relations.replace(
-        "</Relationships>", f'<Relationship Id="{relation_id}" Type="{SHEET_TYPE}" '
-                            f'Target="worksheets/sheet{number}.xml"/></Relationships>')
-    parts["xl/_rels/workbook.xml.rels"] = relations.encode("utf-8")
-    workbook = _workbook(parts)
-    sheet_ids = [int(i) for i in re.findall(r'<sheet\b[^>]*\bsheetId="(\d+)"', workbook)]
-    workbook = workbook.replace(
-        "</sheets>", f'<sheet name="{html.escape(name)}" sheetId="{max(sheet_ids) + 1}" '
-                     f'r:id="{relation_id}"/></sheets>')
-    parts["xl/workbook.xml"] = workbook.encode("utf-8")
-    types = parts["[Content_Types].xml"].decode("utf-8")
-    types = types.replace("</Types>", f'<Override PartName="/{part}" '
-                                      f'ContentType="{SHEET_CONTENT}"/></Types>')
-    parts["[Content_Types].xml"] = types.encode("utf-8")
+    parts[WORKBOOK_RELS] = append_child(
+        parts[WORKBOOK_RELS], relations,
+        f'<{relations.prefix}Relationship Id="{relation_id}" Type="{SHEET_TYPE}" '
+        f'Target="worksheets/sheet{number}.xml"/>')
+    workbook, prefixes = _tree(parts, WORKBOOK)
+    sheets = _sheets(workbook)
+    sheet_ids = [int(s.attrs.get("sheetId", 0)) for s in sheets.all(MAIN, "sheet")]
+    r_prefix = prefixes.get(RELS)
+    r_id = (f'{r_prefix}:id="{relation_id}"' if r_prefix
+            else f'xmlns:xr_r="{RELS}" xr_r:id="{relation_id}"')
+    state = ' state="hidden"' if hidden else ""
+    parts[WORKBOOK] = append_child(
+        parts[WORKBOOK], sheets,
+        f'<{sheets.prefix}sheet name="{attribute(name)}" sheetId="{max(sheet_ids) + 1}"'
+        f"{state} {r_id}/>")
+    types, _ = _tree(parts, "[Content_Types].xml")
+    parts["[Content_Types].xml"] = append_child(
+        parts["[Content_Types].xml"], types,
+        f'<{types.prefix}Override PartName="/{part}" ContentType="{SHEET_CONTENT}"/>')
+    _list_in_app_properties(parts, name)
+    return part
+
+
+def _list_in_app_properties(parts: dict, name: str) -> None:
+    """docProps/app.xml: the new sheet among the worksheet titles, counts updated.
+
+    The worksheet group is the heading whose titles are the workbook's sheet names (the
+    heading's own label is in the author's language)."""
+    if APP not in parts:
+        return
+    data = parts[APP]
+    root, _ = parse(data, APP)
+    headings = root.child(root.namespace, "HeadingPairs")
+    titles = root.child(root.namespace, "TitlesOfParts")
+    if headings is None or titles is None:
+        return
+    pairs = headings.child(VT, "vector")
+    title_vector = titles.child(VT, "vector")
+    if pairs is None or title_vector is None:
+        return
+    variants = pairs.all(VT, "variant")
+    names = [t.text for t in title_vector.children]
+    sheets = [s for s, _ in sheet_parts(parts) if s != name]
+    position = 0
+    for label, count in zip(variants[0::2], variants[1::2]):
+        number = count.children[0] if count.children else None
+        if number is None:
+            return
+        size = int(number.text or 0)
+        if names[position:position + size] == sheets:
+            insert_at = title_vector.children[position + size - 1].end if size else \
+                title_vector.open_end
+            title = f"<{title_vector.prefix}lpstr>{escape(name)}</{title_vector.prefix}lpstr>"
+            edits = [(number.open_end, number.close_start, str(size + 1).encode()),
+                     (insert_at, insert_at, title.encode("utf-8"))]
+            data = splice(data, edits)
+            root, _ = parse(data, APP)
+            vector = root.child(root.namespace, "TitlesOfParts").child(VT, "vector")
+            parts[APP] = set_attributes(data, vector, {"size": len(vector.children)})
+            return
+        position += size
 
 
 def drop_calc_chain(parts: dict) -> None:
     """Remove the calculation chain: it lists formula cells and goes stale on any edit."""
     if parts.pop("xl/calcChain.xml", None) is None:
         return
-    relations = re.sub(r'<Relationship\b[^>]*calcChain[^>]*/>', "", _relations(parts))
-    parts["xl/_rels/workbook.xml.rels"] = relations.encode("utf-8")
-    types = re.sub(r'<Override\b[^>]*calcChain[^>]*/>', "",
-                   parts["[Content_Types].xml"].decode("utf-8"))
-    parts["[Content_Types].xml"] = types.encode("utf-8")
+    relations, _ = _tree(parts, WORKBOOK_RELS)
+    parts[WORKBOOK_RELS] = splice(parts[WORKBOOK_RELS], [
+        (r.start, r.end, b"") for r in relations.all(PACKAGE_RELS, "Relationship")
+        if r.attrs.get("Type", "").endswith("/calcChain")])
+    types, _ = _tree(parts, "[Content_Types].xml")
+    parts["[Content_Types].xml"] = splice(parts["[Content_Types].xml"], [
+        (o.start, o.end, b"") for o in types.all(CONTENT_TYPES, "Override")
+        if o.attrs.get("PartName") == "/xl/calcChain.xml"])
 
 
 def force_full_calculation(parts: dict) -> None:
     """Ask Excel (and LibreOffice) to recalculate everything when the file is opened."""
-    workbook = _workbook(parts)
-    if "<calcPr" in workbook:
-        workbook = re.sub(r"<calcPr\b([^>]*?)(/?)>",
-                          lambda m: "<calcPr" + re.sub(r'\s+fullCalcOnLoad="[^"]*"', "",
-                                                       m.group(1))
-                                    + ' fullCalcOnLoad="1"' + m.group(2) + ">", workbook,
-                          count=1)
-    else:
-        workbook = workbook.replace("</workbook>", '<calcPr fullCalcOnLoad="1"/></workbook>')
-    parts["xl/workbook.xml"] = workbook.encode("utf-8")
-
-
-MARK_FILL = ('<fill><patternFill patternType="solid"><fgColor rgb="FFFCE4D6"/>'
-             '<bgColor indexed="64"/></patternFill></fill>')
-MARK_PLACEHOLDER = re.compile(r's="__xlcpb_mark_(\d+)__"')
-
-
-def mark_placeholder(style_index: str | None) -> str:
-    """An attribute to put on a cell to be marked; :func:`apply_marks` makes it a style."""
-    return f's="__xlcpb_mark_{style_index or 0}__"'
-
-
-def apply_marks(parts: dict, sheet_part_names: list[str]) -> None:
-    """Give marked cells a copy of their own style with a pale orange fill."""
-    if not any(MARK_PLACEHOLDER.search(parts[name].decode("utf-8"))
-               for name in sheet_part_names):
+    workbook, _ = _tree(parts, WORKBOOK)
+    calculation = workbook.child(MAIN, "calcPr")
+    if calculation is not None:
+        parts[WORKBOOK] = set_attributes(parts[WORKBOOK], calculation, {"fullCalcOnLoad": 1})
         return
-    styles = parts["xl/styles.xml"].decode("utf-8")
-    fills = re.search(r'<fills count="(\d+)">', styles)
-    fill_id = int(fills.group(1))
-    styles = re.sub(r'<fills count="\d+">(.*?)</fills>',
-                    lambda m: f'<fills count="{fill_id + 1}">{m.group(1)}{MARK_FILL}</fills>',
-                    styles, count=1, flags=re.S)
-    cell_xfs = re.search(r'<cellXfs count="(\d+)">(.*?)</cellXfs>', styles, re.S)
-    xfs = re.findall(r"<xf\b[^>]*/>|<xf\b[^>]*>.*?</xf>", cell_xfs.group(2), re.S)
-    added, new_index = [], {}
+    later = ["oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr", "smartTagTypes",
+             "webPublishing", "fileRecoveryPr", "webPublishObjects", "extLst"]
+    xml = f'<{workbook.prefix}calcPr fullCalcOnLoad="1"/>'
+    for child in workbook.children:
+        if child.name in later:
+            parts[WORKBOOK] = splice(parts[WORKBOOK], [(child.start, child.start, xml.encode())])
+            return
+    parts[WORKBOOK] = splice(parts[WORKBOOK], [(workbook.close_start, workbook.close_start,
+                                                xml.encode())])
 
-    def marked_index(original: int) -> int:
-        if original not in new_index:
-            xf = xfs[original] if original < len(xfs) else xfs[0]
-            xf = re.sub(r'\s(fillId|applyFill)="[^"]*"', "", xf)
-            xf = xf.replace("<xf", f'<xf fillId="{fill_id}" applyFill="1"', 1)
-            new_index[original] = len(xfs) + len(added)
-            added.append(xf)
-        return new_index[original]
 
-    for name in sheet_part_names:
-        xml = parts[name].decode("utf-8")
-        xml = MARK_PLACEHOLDER.sub(lambda m: f's="{marked_index(int(m.group(1)))}"', xml)
-        parts[name] = xml.encode("utf-8")
-    styles = (styles[:cell_xfs.start()]
-              + f'<cellXfs count="{len(xfs) + len(added)}">{cell_xfs.group(2)}{"".join(added)}'
-              + "</cellXfs>" + styles[cell_xfs.end():])
-    parts["xl/styles.xml"] = styles.encode("utf-8")
+MARK_FILL = ('<{p}fill><{p}patternFill patternType="solid"><{p}fgColor rgb="FFFCE4D6"/>'
+             '<{p}bgColor indexed="64"/></{p}patternFill></{p}fill>')
+
+
+class Styles:
+    """Variants of the workbook's cell styles (a marking fill, a locked flag), added to
+    ``xl/styles.xml`` by :meth:`save`; every other style is left as it was."""
+
+    PART = "xl/styles.xml"
+
+    def __init__(self, parts: dict) -> None:
+        self.parts = parts
+        if self.PART not in parts:
+            parts[self.PART] = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                                f'<styleSheet xmlns="{MAIN}"><fonts count="1"><font/></fonts>'
+                                '<fills count="2"><fill><patternFill patternType="none"/>'
+                                '</fill><fill><patternFill patternType="gray125"/></fill>'
+                                '</fills><borders count="1"><border/></borders>'
+                                '<cellXfs count="1"><xf/></cellXfs></styleSheet>').encode()
+        self.root, _ = _tree(parts, self.PART)
+        self.data = parts[self.PART]
+        self.prefix = self.root.prefix
+        xfs = self.root.child(MAIN, "cellXfs")
+        self.xfs = [self.data[x.start:x.end].decode("utf-8") for x in xfs.all(MAIN, "xf")]
+        self.added: list[str] = []
+        self.variants: dict = {}
+        self.fill_id = None
+        self.dxfs: list[str] = []
+
+    def _xf(self, index: int) -> str:
+        return self.xfs[index] if index < len(self.xfs) else self.xfs[0]
+
+    def variant(self, index: int | None, marked: bool = False, locked: bool | None = None
+                ) -> int:
+        """The index of style ``index`` with a pale orange fill and/or a locked flag."""
+        index = index or 0
+        key = (index, marked, locked)
+        if key in self.variants:
+            return self.variants[key]
+        xf = self._xf(index)
+        if marked:
+            if self.fill_id is None:
+                fills = self.root.child(MAIN, "fills")
+                self.fill_id = len(fills.all(MAIN, "fill"))
+            xf = start_tag(xf[:xf.index(">") + 1].encode(), {"fillId": self.fill_id,
+                                                             "applyFill": 1}).decode() + \
+                xf[xf.index(">") + 1:]
+        if locked is not None:
+            xf = self._with_protection(xf, locked)
+        self.variants[key] = len(self.xfs) + len(self.added)
+        self.added.append(xf)
+        return self.variants[key]
+
+    def _with_protection(self, xf: str, locked: bool) -> str:
+        p = self.prefix
+        declaration = f"xmlns:{p[:-1]}" if p else "xmlns"
+        raw = f'<r {declaration}="{MAIN}">{xf}</r>'.encode("utf-8")
+        element = parse(raw)[0].children[0]
+        protection = element.child(MAIN, "protection")
+        if protection is not None:
+            raw = set_attributes(raw, protection, {"locked": int(locked)})
+        else:
+            raw = append_child(raw, element, f'<{p}protection locked="{int(locked)}"/>')
+        raw = set_attributes(raw, parse(raw)[0].children[0], {"applyProtection": 1})
+        element = parse(raw)[0].children[0]
+        return raw[element.start:element.end].decode("utf-8")
+
+    def locked(self, index: int | None) -> bool:
+        """Whether style ``index`` locks its cells (Excel's default: locked)."""
+        xf = self._xf(index or 0)
+        return not re.search(r"""<(?:\w+:)?protection\b[^>]*\slocked\s*=\s*["'](0|false)""",
+                             xf)
+
+    def red_banner(self) -> int:
+        """A differential style (conditional formatting): white bold text on red."""
+        p = self.prefix
+        self.dxfs.append(f'<{p}dxf><{p}font><{p}b/><{p}color rgb="FFFFFFFF"/></{p}font>'
+                         f'<{p}fill><{p}patternFill patternType="solid"><{p}bgColor '
+                         f'rgb="FFC00000"/></{p}patternFill></{p}fill></{p}dxf>')
+        existing = self.root.child(MAIN, "dxfs")
+        return (len(existing.all(MAIN, "dxf")) if existing is not None else 0) + \
+            len(self.dxfs) - 1
+
+    def save(self) -> None:
+        if not self.added and not self.dxfs:
+            return
+        data, root = self.data, self.root
+        edits = []
+        if self.fill_id is not None:
+            fills = root.child(MAIN, "fills")
+            edits.append((fills.close_start, fills.close_start,
+                          MARK_FILL.format(p=self.prefix).encode()))
+        xfs = root.child(MAIN, "cellXfs")
+        edits.append((xfs.close_start, xfs.close_start, "".join(self.added).encode("utf-8")))
+        data = splice(data, edits)
+        root, _ = parse(data, self.PART)
+        data = set_attributes(data, root.child(MAIN, "fills"),
+                              {"count": len(root.child(MAIN, "fills").all(MAIN, "fill"))})
+        root, _ = parse(data, self.PART)
+        data = set_attributes(data, root.child(MAIN, "cellXfs"),
+                              {"count": len(root.child(MAIN, "cellXfs").all(MAIN, "xf"))})
+        if self.dxfs:
+            root, _ = parse(data, self.PART)
+            dxfs = root.child(MAIN, "dxfs")
+            if dxfs is None:
+                data = insert_in_order(data, root, "dxfs",
+                                       f'<{self.prefix}dxfs count="0"></{self.prefix}dxfs>',
+                                       STYLES_ORDER)
+                root, _ = parse(data, self.PART)
+                dxfs = root.child(MAIN, "dxfs")
+            data = append_child(data, dxfs, "".join(self.dxfs))
+            root, _ = parse(data, self.PART)
+            dxfs = root.child(MAIN, "dxfs")
+            data = set_attributes(data, dxfs, {"count": len(dxfs.all(MAIN, "dxf"))})
+        self.parts[self.PART] = data
