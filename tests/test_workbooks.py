@@ -195,7 +195,15 @@ def test_publish_a_users_own_workbook(tmp_path):
     with zipfile.ZipFile(source) as a, zipfile.ZipFile(out) as b:
         kept = [n for n in a.namelist() if "chart" in n or "drawing" in n]
         assert kept and all(a.read(n) == b.read(n) for n in kept)  # the chart is untouched
-    shown = calc([out], recalc=True)[out]
+    check_user_results(calc([out], recalc=True)[out])
+    marked = openpyxl.load_workbook(out)["My plan"]
+    for cell in ("C6", "C7"):  # replaced by values: marked in place
+        assert marked[cell].fill.fgColor.rgb == "FFFCE4D6", cell
+    assert marked["C1"].fill.fgColor.rgb != "FFFCE4D6"  # made native: not marked
+
+
+def check_user_results(shown):
+    """What LibreOffice shows for the published :func:`_user_workbook` (by hand, sourced)."""
     assert shown["loaded"] and shown["errors"] == [], shown["errors"]
     sheet = shown["sheets"]["My plan"]
     assert sheet[0][2] == 4000.0                                    # C1
@@ -210,10 +218,6 @@ def test_publish_a_users_own_workbook(tmp_path):
     assert shown["sheets"]["Other sheet"][0][1] == 10 * 30 * 256 * 256 * 3
     about = shown["sheets"]["xlcpb_About"]
     assert any("CPB_LLM_TPOT" in str(cell) for row in about for cell in row)
-    marked = openpyxl.load_workbook(out)["My plan"]
-    for cell in ("C6", "C7"):  # replaced by values: marked in place
-        assert marked[cell].fill.fgColor.rgb == "FFFCE4D6", cell
-    assert marked["C1"].fill.fgColor.rgb != "FFFCE4D6"  # made native: not marked
 
 
 def test_publish_refuses_in_place_existing_and_republishing(published, tmp_path, capsys):
