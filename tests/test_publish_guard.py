@@ -1,0 +1,81 @@
+"""Values publish had to freeze are guarded: edit an input they were computed from and the
+published workbook says so (a FALSE check, "All checks pass" FALSE, a red banner)."""
+
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from xlcpb.workbook.publish import publish
+from libreoffice import calc
+
+ROOT = Path(__file__).resolve().parent.parent
+BUDGET = ROOT / "workbooks" / "fleet_budget.xlsx"
+FROZEN = ["Calculations!C11 (CPB_LLM_TTFT)", "Calculations!C11 (CPB_LLM_TPOT)",
+          "Calculations!C12 (CPB_LLM_TTFT)", "Calculations!C12 (CPB_LLM_TPOT)"]
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    out = tmp_path_factory.mktemp("guarded") / "fleet.xlsx"
+    report = publish(BUDGET, out, date="2000-01-01")
+    return out, report
+
+
+def _guards(shown) -> dict:
+    """Check label -> (value, note) of the frozen-value rows of the Checks sheet."""
+    rows = shown["sheets"]["Checks"]
+    return {row[0].replace(" still matches its inputs", ""): (row[1], row[3]) for row in rows
+            if str(row[0]).endswith("still matches its inputs")}
+
+
+def test_every_frozen_value_carries_its_inputs(published):
+    out, report = published
+    assert [f"{f.sheet}!{f.cell} ({f.function})" for f in report.guarded] == FROZEN
+    support = report.guarded[0]  # workload 1 (row 5 of Workloads): what its TTFT reads
+    assert dict(support.inputs) == {
+        "Workloads!$C5": "Llama-3.1-70B", "Workloads!$E5": "H100 SXM",
+        "Workloads!$F5": "fp8", "Workloads!$G5": 2, "Workloads!$H5": 32,
+        "Workloads!$I5": 1500, "'Calculations'!B11": 300}
+    book = openpyxl.load_workbook(out)
+    assert book["xlcpb_guard"].sheet_state == "hidden"
+    (sheet, cell), = book.defined_names["AllChecksPass"].destinations
+    assert "xlcpb_guard!$B$1" in book[sheet][cell.replace("$", "")].value  # includes guards
+
+
+def test_guards_hold_until_an_input_changes(published):
+    out, _ = published
+    shown = calc([out], recalc=True)[out]
+    assert shown["errors"] == [] and shown["names"]["AllChecksPass"] == 1.0
+    assert _guards(shown) == {label: (1.0, "") for label in FROZEN}
+    assert shown["sheets"]["Outputs"][1][0] == ""  # no banner
+
+    edited = calc([out], recalc=True, assignments=["Workloads!H5=64"])[out]  # batch 32 -> 64
+    assert edited["errors"] == []
+    guards = _guards(edited)
+    for label in FROZEN[:2]:  # workload 1's frozen times: stale
+        value, note = guards[label]
+        assert value == 0.0 and "Workloads!$H5" in note and "xlcpb publish" in note
+    assert guards[FROZEN[2]] == (1.0, "") and guards[FROZEN[3]] == (1.0, "")  # workload 2
+    assert edited["names"]["AllChecksPass"] == 0.0
+    assert edited["sheets"]["Outputs"][1][0].startswith("STALE")
+
+
+def test_a_changed_model_name_fails_the_guard(published):
+    out, _ = published
+    edited = calc([out], recalc=True, assignments=["Workloads!C6=Llama-3.1-70B"])[out]
+    guards = _guards(edited)
+    assert guards[FROZEN[2]][0] == 0.0 and guards[FROZEN[0]][0] == 1.0
+    assert edited["names"]["AllChecksPass"] == 0.0
+
+
+def test_the_banner_is_red_while_a_guard_fails(published):
+    out, _ = published
+    with zipfile.ZipFile(out) as archive:
+        sheets = {name: archive.read(name).decode() for name in archive.namelist()}
+    outputs = openpyxl.load_workbook(out)["Outputs"]
+    rules = [rule for cf in outputs.conditional_formatting for rule in cf.rules
+             if "A2" in str(cf.sqref)]
+    assert rules and rules[0].formula == ["LEN($A$2)>0"]
+    assert 'rgb="FFC00000"' in sheets["xl/styles.xml"]
