@@ -23,7 +23,7 @@ from .columns import cell_reference
 from .evaluate import evaluate
 from .files import atomic_output
 from .hardware_sheet import list_ranges, write_hardware_sheet
-from .styles import FIRST_ROW, INPUT_STYLE, Styles
+from .styles import FIRST_ROW, INPUT_STYLE, PROTECTION_NOTE, Styles, print_wide
 from .template import load_template
 
 PAPER = "Xiaoyi Li, Cost-Per-Byte Principle in Generative AI (section 6)"
@@ -210,6 +210,7 @@ def _about(renderer: Renderer, build_date: str) -> None:
     worksheet = renderer.book.add_worksheet("About")
     worksheet.set_column(0, 0, 24)
     worksheet.set_column(1, 1, 100)
+    print_wide(worksheet)
     rows = [("Workbook", renderer.spec["workbook"]["title"]),
             ("Method", PAPER + ": C = T_byte x I x S"),
             ("Section", renderer.spec["workbook"].get("section", "")),
@@ -219,6 +220,7 @@ def _about(renderer: Renderer, build_date: str) -> None:
             ("Template", Path(renderer.spec["path"]).name),
             ("Functions", "CPB_* cells need the xlcpb add-in (xlwings); 'xlcpb publish' makes "
                           "a copy that computes without it."),
+            ("Protection", PROTECTION_NOTE),
             ("Sources", "Hardware and price figures: the source_url of each row "
                         "(xlcpb sheet show NAME); the paper's figures: section 6.")]
     for offset, (label, value) in enumerate(rows):

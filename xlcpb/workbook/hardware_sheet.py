@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..data.schema import schema
 from ..data.sheet import load_bundled, precisions
 from .columns import column_letter
-from .styles import FIRST_ROW, HEADER_STYLE, TITLE_STYLE, Styles
+from .styles import FIRST_ROW, HEADER_STYLE, TITLE_STYLE, Styles, print_wide
 
 HARDWARE_COLUMNS = ["name", "id", "vendor", "memory_bytes", "memory_bandwidth_bytes_per_s",
                     "fp32", "tf32", "fp16", "bf16", "fp8", "int8", "fp4", "tdp_watts"]
@@ -68,3 +68,4 @@ def write_hardware_sheet(styles: Styles) -> None:
     worksheet.set_column(0, 0, 20)
     worksheet.set_column(1, len(HARDWARE_COLUMNS) - 1, 13)
     worksheet.freeze_panes(FIRST_ROW - 1, 1)
+    print_wide(worksheet, FIRST_ROW - 2)

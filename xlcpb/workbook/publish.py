@@ -224,8 +224,7 @@ def _rewrite_sheet(data: bytes, part: str, sheet_name: str, lookup: Lookup, valu
         for (function, value), read in zip(result.valued, inputs):
             report.valued.append((sheet_name, address, function, value))
             report.guarded.append(Frozen(sheet_name, address, function, value, read))
-    data = splice(data, edits)
-    return _lock(data, part) if lock else data
+    return splice(data, edits)
 
 
 def _lock(data: bytes, part: str) -> bytes:
@@ -302,6 +301,9 @@ def publish(source: Path, out: Path, lock: bool = False, overwrite: bool = False
     about += [[f"{sheet}!{cell}", f"{function} = {value}"]
               for sheet, cell, function, value in report.valued]
     add_sheet(parts, ABOUT_SHEET, about, widths=[44, 100])
+    if lock:  # every sheet, the added ones too
+        for _, part in sheet_parts(parts):
+            parts[part] = _lock(parts[part], part)
     drop_calc_chain(parts)
     force_full_calculation(parts)
     with atomic_output(out) as temporary:

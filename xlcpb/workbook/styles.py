@@ -17,6 +17,21 @@ GOOD_STYLE = {"bg_color": "#C6EFCE", "font_color": "#006100"}   # a check that h
 BAD_STYLE = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}    # a check that fails
 MONEY = '"$"#,##0'
 FIRST_ROW = 4  # rows 1-3: title, summary, column headers
+# every template's About sheet: how the published copy is protected and how to unlock it
+PROTECTION_NOTE = ("None as built. 'xlcpb publish --lock' makes a copy whose formula cells "
+                   "are protected with NO password (input cells stay editable): unprotect "
+                   "with Review > Unprotect Sheet in Excel, Tools > Protect Sheet in "
+                   "LibreOffice.")
+
+
+def print_wide(worksheet, header_row: int | None = None, last_header_row: int | None = None
+               ) -> None:
+    """Printed landscape, one page wide (as many pages down as needed), the header rows
+    (``header_row`` to ``last_header_row``, 0-based) repeated on every page."""
+    worksheet.set_landscape()
+    worksheet.fit_to_pages(1, 0)
+    if header_row is not None:
+        worksheet.repeat_rows(header_row, last_header_row)
 
 
 class Styles:
@@ -46,9 +61,7 @@ class Styles:
             worksheet.write(FIRST_ROW - 2, column, header, self.style(**HEADER_STYLE))
             worksheet.set_column(column, column, width)
         worksheet.freeze_panes(FIRST_ROW - 1, 1)
-        worksheet.set_landscape()
-        worksheet.fit_to_pages(1, 0)
-        worksheet.repeat_rows(FIRST_ROW - 2)
+        print_wide(worksheet, FIRST_ROW - 2)
         worksheet.set_header(f"&L{title}&R&A")
         worksheet.set_footer("&Lxlcpb " + __version__ + "&RPage &P of &N")
         return worksheet

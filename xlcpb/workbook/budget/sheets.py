@@ -20,7 +20,8 @@ from ...engine.calendar import excel_serial_date, quarter_label
 from ...estimators.budget import PRICING_MODELS, BudgetResult, Prepared
 from ...estimators.llm import default_efficiency
 from ..columns import cell_reference
-from ..styles import HEADER_STYLE, INPUT_STYLE, TITLE_STYLE, Styles
+from ..styles import (HEADER_STYLE, INPUT_STYLE, PROTECTION_NOTE, TITLE_STYLE, Styles,
+                      print_wide)
 from . import styles as looks
 from .layout import (CALCULATION_COLUMNS, FIRST, SCENARIO_COLUMNS, SCENARIO_SCALARS,
                      TIMELINE_BLOCKS, TIMELINE_INDEX_ROW, TIMELINE_MONTH_ROW,
@@ -123,6 +124,7 @@ def workloads(b: BudgetBook) -> None:
     sheet.set_column(0, 0, 22)
     sheet.set_column(1, len(WORKLOAD_COLUMNS) - 1, 13)
     sheet.freeze_panes(FIRST, 1)
+    print_wide(sheet, FIRST - 1)
     for index, row in enumerate(b.prepared.workloads):
         values = dict(row)
         for col_index, (suffix, _) in enumerate(PRICING_MODELS):
@@ -222,6 +224,7 @@ def timeline(b: BudgetBook) -> None:
     months = b.layout.months
     sheet.set_column(0, 0, 26)
     sheet.set_column(1, months, 11)
+    print_wide(sheet, TIMELINE_MONTH_ROW, TIMELINE_QUARTER_ROW)
     header = b.style(**HEADER_STYLE)
     sheet.write(TIMELINE_MONTH_ROW, 0, "month", header)
     sheet.write(TIMELINE_INDEX_ROW, 0, "month index", header)
@@ -305,6 +308,7 @@ def about(b: BudgetBook) -> None:
     sheet = b.book.add_worksheet("About")
     sheet.set_column(0, 0, 24)
     sheet.set_column(1, 1, 110)
+    print_wide(sheet)
     rows = [("Workbook", b.title), ("xlcpb version", __version__),
             ("Sheet version", load_bundled().version), ("Build date", b.build_date),
             ("Method", "Per workload: device time per unit from the realistic LLM "
@@ -312,7 +316,8 @@ def about(b: BudgetBook) -> None:
                        "video); whole devices at the target utilisation; blended prices "
                        "declining yearly; the API alternative at its own decline."),
             ("Functions", "CPB_* cells need the add-in; 'xlcpb publish' makes a copy that "
-                          "computes without it.")]
+                          "computes without it."),
+            ("Protection", PROTECTION_NOTE)]
     rows += [("Source", text) for text in b.prepared.sources]
     for offset, (label, value) in enumerate(rows):
         sheet.write(offset, 0, label, b.style(bold=True))
