@@ -9,6 +9,7 @@ import pytest
 from xlcpb.workbook.publish import publish
 from gnumeric import gnumeric, load_values, named_values, plain
 from libreoffice import calc
+from test_workbooks import _make_shared, _user_workbook, check_user_results
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = sorted((ROOT / "workbooks").glob("*.xlsx"))
@@ -90,3 +91,13 @@ def test_break_even_months_agree(published):
         len(str(month)) == 7 and str(month)[4] == "-" for month in expected), expected
     assert [row[5] for row in office["sheets"]["Outputs"][3:7]] == expected
     assert [row[5] for row in gnome["sheets"]["Outputs"][3:7]] == expected
+
+
+def test_a_published_users_workbook_recalculates_in_gnumeric(tmp_path):
+    """A hand-made workbook (shared and array formulas, lookups, MINIFS) published: Gnumeric
+    gives the hand-worked values LibreOffice gives."""
+    source = _user_workbook(tmp_path / "mine.xlsx")
+    _make_shared(source)
+    out = tmp_path / "mine-published.xlsx"
+    publish(source, out)
+    check_user_results(gnumeric([out])[out])

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
-from .xlsx_parts import (MAIN, WORKBOOK, WORKSHEET_ORDER, Formula, Styles, add_sheet,
+from .xlsx_parts import (MAIN, WORKBOOK, WORKSHEET_ORDER, Formula, StyleSheet, add_sheet,
                          append_child, cell_xml, insert_in_order, prefixed, rows_xml,
                          sheet_parts)
 from .xml_spans import escape, parse, splice
@@ -130,7 +130,7 @@ def _include_in_all_checks(parts: dict, part_of: dict) -> None:
                 return
 
 
-def add_guard(parts: dict, frozen: list, styles: Styles, ranges: object) -> None:
+def add_guard(parts: dict, frozen: list, styles: StyleSheet, ranges: object) -> None:
     """The guard sheet, Checks rows, AllChecksPass and the Outputs banner for ``frozen``."""
     rows, spans = _guard_rows(frozen, ranges)
     if not spans:

@@ -1,14 +1,18 @@
 """``xlcpb publish``: a copy of any workbook that computes without the add-in.
 
-Works on the XLSX parts themselves, so that everything the workbook holds - other sheets,
-styles, names, charts, images - is carried over byte for byte; only formula text changes
-(and a fill on cells replaced by values).
-Each CPB_* call becomes its native formula (see :mod:`.translate`) over two lookup sheets
-added to the copy (``xlcpb_Hardware``, ``xlcpb_Prices``); calls with no native form become
-their value, marked with a pale orange fill and listed on an added ``xlcpb_About`` sheet with the provenance (package and sheet
-versions, date, SHA-256 of the input). Shared formulas that use CPB_* are expanded cell by
-cell. The copy asks for a full recalculation when opened, and its stale calculation chain is
-dropped. The input file is never modified.
+Works on the XLSX parts themselves, read by a namespace-aware XML parser (defusedxml, see
+:mod:`.xml_spans`): cells, formulas and sheets are found as Excel finds them, whatever
+prefix the file spells its elements with, and edits are spliced into the located spans, so
+everything else the workbook holds - other sheets, styles, names, charts, images - is
+carried over byte for byte.
+Each CPB_* call becomes its native formula (see :mod:`.translate`) over two hidden lookup
+sheets added to the copy (``xlcpb_Hardware``, ``xlcpb_Prices``); calls with no native form
+become their value, marked with a pale orange fill, listed on an added ``xlcpb_About`` sheet
+with the provenance (package and sheet versions, date, SHA-256 of the input) and guarded
+(:mod:`.guard`): a Checks row turns FALSE when an input they were computed from changes.
+Shared formulas that use CPB_* are expanded cell by cell; array formulas keep their range.
+``docProps/app.xml`` lists the added sheets. The copy asks for a full recalculation when
+opened, and its stale calculation chain is dropped. The input file is never modified.
 """
 
 from __future__ import annotations
@@ -30,16 +34,14 @@ from ..data.xlsx import read_parts
 from ..errors import CPBError
 from .columns import column_letter
 from .files import atomic_output, refuse_to_replace
-from .translate import HARDWARE_SHEET, PRICES_SHEET, Argument, Lookup, translate
 from .guard import GUARD_SHEET, add_guard
-from .xlsx_parts import (MAIN, WORKSHEET_ORDER, Styles, add_sheet, drop_calc_chain,
+from .translate import HARDWARE_SHEET, PRICES_SHEET, Argument, Lookup, translate
+from .xlsx_parts import (MAIN, WORKSHEET_ORDER, StyleSheet, add_sheet, drop_calc_chain,
                          force_full_calculation, insert_in_order, sheet_parts, start_tag)
 from .xml_spans import Node, attribute, escape, parse, splice
 
 ABOUT_SHEET = "xlcpb_About"
 RELATIONS_PART = "xl/_rels/workbook.xml.rels"
-
-
 RANGE = object()  # an input that is a range: compared by no guard
 
 
@@ -173,7 +175,7 @@ def _new_formula(formula: Node, text: str) -> bytes:
 
 
 def _rewrite_sheet(data: bytes, part: str, sheet_name: str, lookup: Lookup, values: CellValues,
-                   report: PublishReport, styles: Styles, lock: bool) -> bytes:
+                   report: PublishReport, styles: StyleSheet, lock: bool) -> bytes:
     """Every CPB_* formula of one sheet part made native or frozen; with ``lock``, every
     formula cell's style locked."""
     root, _ = parse(data, part)
@@ -276,7 +278,7 @@ def publish(source: Path, out: Path, lock: bool = False, overwrite: bool = False
         raise CPBError(f"{source}: refused while reading: {type(error).__name__}: {error}.",
                        argument="in", value=str(source),
                        fix="Re-save the workbook from Excel as a plain .xlsx.") from None
-    styles = Styles(parts)
+    styles = StyleSheet(parts)
     for name, part in sheet_parts(parts):
         parts[part] = _rewrite_sheet(parts[part], part, name, lookup, values, report, styles,
                                      lock)

@@ -280,7 +280,7 @@ MARK_FILL = ('<{p}fill><{p}patternFill patternType="solid"><{p}fgColor rgb="FFFC
              '<{p}bgColor indexed="64"/></{p}patternFill></{p}fill>')
 
 
-class Styles:
+class StyleSheet:
     """Variants of the workbook's cell styles (a marking fill, a locked flag), added to
     ``xl/styles.xml`` by :meth:`save`; every other style is left as it was."""
 
