@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,7 @@ from pathlib import Path
 import openpyxl
 from openpyxl.formula import Tokenizer
 from openpyxl.formula.translate import Translator
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from .. import __version__, udfs
 from ..data.schema import schema
@@ -37,11 +39,12 @@ from .files import atomic_output, refuse_to_replace
 from .guard import GUARD_SHEET, add_guard
 from .translate import HARDWARE_SHEET, PRICES_SHEET, Argument, Lookup, translate
 from .xlsx_parts import (MAIN, WORKSHEET_ORDER, StyleSheet, add_sheet, drop_calc_chain,
-                         force_full_calculation, insert_in_order, sheet_parts, start_tag)
+                         force_full_calculation, insertion, sheet_parts, start_tag)
 from .xml_spans import Node, attribute, escape, parse, splice
 
 ABOUT_SHEET = "xlcpb_About"
 RELATIONS_PART = "xl/_rels/workbook.xml.rels"
+STYLE_ATTRIBUTE = re.compile(rb"""\ss\s*=\s*["'](\d+)["']""")  # a superset of cells' styles
 RANGE = object()  # an input that is a range: compared by no guard
 
 
@@ -87,10 +90,23 @@ def _price_table():
 
 
 class CellValues:
-    """Cached values of the input workbook, for calls that must become values."""
+    """Cached values of the input workbook, for calls that must become values; a sheet is
+    read (in openpyxl's read-only mode) the first time one of its cells is asked for."""
 
     def __init__(self, path: Path) -> None:
-        self.book = openpyxl.load_workbook(path, data_only=True, read_only=False)
+        self.book = openpyxl.load_workbook(path, data_only=True, read_only=True)
+        self.sheets: dict[str, dict] = {}
+
+    def _cell(self, sheet: str, reference: str):
+        if ":" in reference:
+            return RANGE
+        if sheet not in self.sheets:
+            self.sheets[sheet] = {
+                (r, c): value
+                for r, row in enumerate(self.book[sheet].iter_rows(values_only=True), 1)
+                for c, value in enumerate(row, 1) if value is not None}
+        column, row = coordinate_from_string(reference)
+        return self.sheets[sheet].get((row, column_index_from_string(column)))
 
     def resolve(self, sheet: str, argument: Argument):
         if argument.literal is not None:
@@ -105,7 +121,10 @@ class CellValues:
         if reference in self.book.defined_names:
             destinations = list(self.book.defined_names[reference].destinations)
             sheet, reference = destinations[0][0], destinations[0][1].replace("$", "")
-        return self.book[sheet][reference].value
+        return self._cell(sheet, reference)
+
+    def close(self) -> None:
+        self.book.close()
 
 
 def _references(text: str) -> list[str]:
@@ -124,7 +143,7 @@ def _inputs(values: CellValues, sheet_name: str, args: list[Argument]) -> list:
             value = RANGE
         if "!" not in reference and reference not in values.book.defined_names:
             reference = "'" + sheet_name.replace("'", "''") + "'!" + reference
-        found.append((reference, RANGE if isinstance(value, tuple) else value))
+        found.append((reference, value))
     return found
 
 
@@ -178,6 +197,11 @@ def _rewrite_sheet(data: bytes, part: str, sheet_name: str, lookup: Lookup, valu
                    report: PublishReport, styles: StyleSheet, lock: bool) -> bytes:
     """Every CPB_* formula of one sheet part made native or frozen; with ``lock``, every
     formula cell's style locked."""
+    plain = b"&#" not in data  # no character references: what the bytes say is the text
+    if plain and b"cpb_" not in data.lower() and (not lock or not styles.unlocked.intersection(
+            int(i) for i in STYLE_ATTRIBUTE.findall(data))):
+        # no CPB_ call is written here, and no formula cell has an unlocked style to lock
+        return _lock(data, part) if lock else data
     root, _ = parse(data, part)
     cells = _sheet_cells(root)
     masters = {}  # shared formulas: master cell and text per group id
@@ -226,17 +250,23 @@ def _rewrite_sheet(data: bytes, part: str, sheet_name: str, lookup: Lookup, valu
         for (function, value), read in zip(result.valued, inputs):
             report.valued.append((sheet_name, address, function, value))
             report.guarded.append(Frozen(sheet_name, address, function, value, read))
-    return splice(data, edits)
+    if lock:
+        edits.append(_protection(root))
+    return splice(data, [edit for edit in edits if edit is not None])
+
+
+def _protection(root: Node):
+    """The edit that protects a sheet (no password), or None when it is protected."""
+    if root.child(MAIN, "sheetProtection") is not None:
+        return None
+    return insertion(root, "sheetProtection", f'<{root.prefix}sheetProtection sheet="1" '
+                                              'objects="1" scenarios="1"/>', WORKSHEET_ORDER)
 
 
 def _lock(data: bytes, part: str) -> bytes:
     """Protect the sheet (no password): cells whose style is unlocked stay editable."""
-    root, _ = parse(data, part)
-    if root.child(MAIN, "sheetProtection") is not None:
-        return data
-    return insert_in_order(data, root, "sheetProtection",
-                           f'<{root.prefix}sheetProtection sheet="1" objects="1" '
-                           'scenarios="1"/>', WORKSHEET_ORDER)
+    edit = _protection(parse(data, part, depth=1)[0])
+    return splice(data, [edit]) if edit else data
 
 
 def _check_structure(source: Path, parts: dict) -> None:
@@ -279,9 +309,12 @@ def publish(source: Path, out: Path, lock: bool = False, overwrite: bool = False
                        argument="in", value=str(source),
                        fix="Re-save the workbook from Excel as a plain .xlsx.") from None
     styles = StyleSheet(parts)
-    for name, part in sheet_parts(parts):
-        parts[part] = _rewrite_sheet(parts[part], part, name, lookup, values, report, styles,
-                                     lock)
+    try:
+        for name, part in sheet_parts(parts):
+            parts[part] = _rewrite_sheet(parts[part], part, name, lookup, values, report,
+                                         styles, lock)
+    finally:
+        values.close()
     add_guard(parts, report.guarded, styles, RANGE)
     styles.save()
     # lookup sheets: hidden, so neither in the way nor printed

@@ -41,14 +41,18 @@ def _tree(parts: dict, name: str) -> tuple[Node, dict]:
     return parse(parts[name], name)
 
 
-def insert_in_order(data: bytes, root: Node, name: str, xml: str, order: list[str]) -> bytes:
-    """``data`` with element ``xml`` (already prefixed) added as ``root``'s child ``name``,
+def insertion(root: Node, name: str, xml: str, order: list[str]) -> tuple[int, int, bytes]:
+    """The edit that adds element ``xml`` (already prefixed) as ``root``'s child ``name``,
     at its place in the schema's ``order``."""
     later = order[order.index(name) + 1:]
-    for child in root.children:
-        if child.name in later:
-            return splice(data, [(child.start, child.start, xml.encode("utf-8"))])
-    return splice(data, [(root.close_start, root.close_start, xml.encode("utf-8"))])
+    position = next((child.start for child in root.children if child.name in later),
+                    root.close_start)
+    return position, position, xml.encode("utf-8")
+
+
+def insert_in_order(data: bytes, root: Node, name: str, xml: str, order: list[str]) -> bytes:
+    """``data`` with element ``xml`` added as ``root``'s child ``name`` (:func:`insertion`)."""
+    return splice(data, [insertion(root, name, xml, order)])
 
 
 def append_child(data: bytes, parent: Node, xml: str) -> bytes:
@@ -300,6 +304,7 @@ class StyleSheet:
         self.prefix = self.root.prefix
         xfs = self.root.child(MAIN, "cellXfs")
         self.xfs = [self.data[x.start:x.end].decode("utf-8") for x in xfs.all(MAIN, "xf")]
+        self.unlocked = self._unlocked()
         self.added: list[str] = []
         self.variants: dict = {}
         self.fill_id = None
@@ -345,9 +350,18 @@ class StyleSheet:
 
     def locked(self, index: int | None) -> bool:
         """Whether style ``index`` locks its cells (Excel's default: locked)."""
-        xf = self._xf(index or 0)
-        return not re.search(r"""<(?:\w+:)?protection\b[^>]*\slocked\s*=\s*["'](0|false)""",
-                             xf)
+        index = index or 0
+        return (index if index < len(self.xfs) else 0) not in self.unlocked
+
+    def _unlocked(self) -> set:
+        """Indexes of the styles whose cells are unlocked (``<protection locked="0"/>``)."""
+        xfs = self.root.child(MAIN, "cellXfs")
+        found = set()
+        for index, xf in enumerate(xfs.all(MAIN, "xf")):
+            protection = xf.child(MAIN, "protection")
+            if protection is not None and protection.attrs.get("locked") in ("0", "false"):
+                found.add(index)
+        return found
 
     def red_banner(self) -> int:
         """A differential style (conditional formatting): white bold text on red."""

@@ -11,32 +11,69 @@ element of interest is returned with its byte span; edits are splices of those s
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
 
 from defusedxml.ElementTree import DefusedXMLParser
 
 from ..errors import CPBError
 
 
-@dataclass
-class Node:
-    """An element: namespace, local name, attributes (``{ns}name`` when prefixed), spans."""
+TAG = re.compile(rb"""<([^\s/>]+)(?:[^"'>]|"[^"]*"|'[^']*')*>""")  # quotes may hold ">"
 
-    namespace: str
-    name: str
-    attrs: dict
-    start: int              # offset of its "<"
-    open_end: int = 0       # offset just after its start tag
-    close_start: int = 0    # offset of its end tag ("</"), == end when it is empty ("/>")
-    end: int = 0            # offset just after it
-    text: str = ""
-    children: list = field(default_factory=list)
-    qname: str = ""         # the element's name as written, prefix included ("x:c")
+
+class Node:
+    """An element: namespace, local name, attributes (``{ns}name`` when prefixed), children,
+    text, and where it lies in the part: ``start`` (its "<"), ``open_end`` (just after its
+    start tag), ``close_start`` (its end tag, == ``end`` when written ``<a/>``), ``end``
+    (just after it). Spans past ``start`` are worked out when first asked for: a sheet has
+    hundreds of thousands of elements and an edit needs a few."""
+
+    __slots__ = ("namespace", "name", "attrs", "start", "text", "children", "_data",
+                 "_end_event", "_qname", "_open_end")
+
+    def __init__(self, data: bytes, namespace: str, name: str, attrs: dict, start: int):
+        self._data, self.namespace, self.name, self.attrs = data, namespace, name, attrs
+        self.start, self.text, self.children = start, "", []
+        self._end_event, self._qname, self._open_end = start, None, None
+
+    def _start_tag(self) -> None:
+        match = TAG.match(self._data, self.start)
+        if match is None:
+            raise CPBError("an XML part ends inside a tag.", argument="in", value=None,
+                           fix="Re-save the workbook from Excel.")
+        self._qname, self._open_end = match.group(1).decode("utf-8"), match.end()
+
+    @property
+    def qname(self) -> str:
+        """The element's name as written, prefix included (``"x:c"``)."""
+        if self._qname is None:
+            self._start_tag()
+        return self._qname
+
+    @property
+    def open_end(self) -> int:
+        if self._open_end is None:
+            self._start_tag()
+        return self._open_end
+
+    @property
+    def empty(self) -> bool:
+        """Written ``<a .../>``: no end tag."""
+        return self._data[self.open_end - 2] == 0x2F
+
+    @property
+    def close_start(self) -> int:
+        return self.open_end if self.empty else self._end_event
+
+    @property
+    def end(self) -> int:
+        return self.open_end if self.empty else self._data.index(b">", self._end_event) + 1
 
     @property
     def prefix(self) -> str:
         """``"x:"`` for ``<x:c>``, ``""`` for an unprefixed element."""
-        return self.qname[:self.qname.index(":") + 1] if ":" in self.qname else ""
+        qname = self.qname
+        return qname[:qname.index(":") + 1] if ":" in qname else ""
 
     def child(self, namespace: str, name: str):
         return next((c for c in self.children if c.namespace == namespace and c.name == name),
@@ -45,86 +82,65 @@ class Node:
     def all(self, namespace: str, name: str) -> list:
         return [c for c in self.children if c.namespace == namespace and c.name == name]
 
-    @property
-    def empty(self) -> bool:
-        return self.close_start == self.end
 
+def parse(data: bytes, part: str = "an XML part", depth: int | None = None
+          ) -> tuple[Node, dict]:
+    """(root node, {namespace: prefix}) of ``data``, refusing DTDs and entities; with
+    ``depth``, only elements that many levels deep are kept (1: the root's children).
 
-def _tag_end(data: bytes, position: int) -> int:
-    """The offset just after the tag starting at ``position`` (quotes may hold ">")."""
-    quote = None
-    for index in range(position, len(data)):
-        byte = data[index]
-        if quote is not None:
-            if byte == quote:
-                quote = None
-        elif byte in (0x22, 0x27):
-            quote = byte
-        elif byte == 0x3E:
-            return index + 1
-    raise CPBError("an XML part ends inside a tag.", argument="in", value=None,
-                   fix="Re-save the workbook from Excel.")
+    defusedxml's parser refuses DTDs, entity declarations and external references; its
+    expat parser's element handlers are ours, which note each event's byte offset."""
+    parser = DefusedXMLParser(forbid_dtd=True)
+    expat = parser.parser
+    stack: list[Node] = []
+    roots: list[Node] = []
+    prefixes: dict[str, str] = {}
+    deeper = 0  # elements open below ``depth``
+    keep = depth + 1 if depth is not None else None
 
+    def start(tag, attributes):
+        nonlocal deeper
+        if deeper or len(stack) == keep:
+            deeper += 1
+            return
+        namespace, _, name = tag.rpartition("}")
+        attrs = {}  # expat names a prefixed attribute "uri}name": ElementTree's "{uri}name"
+        for index in range(0, len(attributes), 2):
+            key = attributes[index]
+            attrs["{" + key if "}" in key else key] = attributes[index + 1]
+        node = Node(data, namespace, name, attrs, expat.CurrentByteIndex)
+        (stack[-1].children if stack else roots).append(node)
+        stack.append(node)
 
-class _Builder:
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-        self.parser = None
-        self.stack: list[Node] = []
-        self.root: Node | None = None
-        self.prefixes: dict[str, str] = {}  # namespace -> first prefix declared for it
-
-    def start_ns(self, prefix, uri):
-        self.prefixes.setdefault(uri, prefix or "")
-
-    def start(self, tag, attrs):
-        namespace, _, name = tag[1:].partition("}") if tag.startswith("{") else ("", "", tag)
-        position = self.parser.parser.CurrentByteIndex
-        open_end = _tag_end(self.data, position)
-        qname_end = position + 1
-        while self.data[qname_end] not in b" \t\r\n/>":
-            qname_end += 1
-        node = Node(namespace, name, dict(attrs), position, open_end,
-                    qname=self.data[position + 1:qname_end].decode("utf-8"))
-        if self.stack:
-            self.stack[-1].children.append(node)
+    def end(tag):
+        nonlocal deeper
+        if deeper:
+            deeper -= 1
         else:
-            self.root = node
-        self.stack.append(node)
+            stack.pop()._end_event = expat.CurrentByteIndex
 
-    def data_(self, text):
-        if self.stack:
-            self.stack[-1].text += text
+    def text(chunk):
+        if stack and not deeper:
+            stack[-1].text += chunk
 
-    def end(self, tag):
-        node = self.stack.pop()
-        if self.data[node.open_end - 2] == 0x2F:  # <c .../>: no end tag
-            node.close_start = node.end = node.open_end
-        else:
-            position = self.parser.parser.CurrentByteIndex
-            node.close_start, node.end = position, _tag_end(self.data, position)
+    def namespace_declaration(prefix, uri):
+        prefixes.setdefault(uri, prefix or "")
 
-
-def parse(data: bytes, part: str = "an XML part") -> tuple[Node, dict]:
-    """(root node, {namespace: prefix}) of ``data``, refusing DTDs and entities."""
-    builder = _Builder(data)
-    target = type("Target", (), {"start": builder.start, "end": builder.end,
-                                 "data": builder.data_, "start_ns": builder.start_ns})()
-    parser = DefusedXMLParser(target=target, forbid_dtd=True)
-    builder.parser = parser
+    expat.StartElementHandler, expat.EndElementHandler = start, end
+    expat.CharacterDataHandler = text
+    expat.StartNamespaceDeclHandler = namespace_declaration
     try:
-        parser.feed(data)
-        parser.close()
+        expat.Parse(data, True)
     except CPBError:
         raise
     except Exception as error:  # expat's syntax errors, defusedxml's refusals
         raise CPBError(f"{part}: not well-formed or unsafe XML ({type(error).__name__}: "
                        f"{error}).", argument="in", value=part,
                        fix="Re-save the workbook from Excel as a plain .xlsx.") from None
-    if builder.root is None:
+    if not roots:
         raise CPBError(f"{part}: empty XML.", argument="in", value=part,
                        fix="Re-save the workbook from Excel.")
-    return builder.root, builder.prefixes
+    return roots[0], prefixes
 
 
 def splice(data: bytes, edits: list[tuple[int, int, bytes]]) -> bytes:
