@@ -79,3 +79,21 @@ def test_the_banner_is_red_while_a_guard_fails(published):
              if "A2" in str(cf.sqref)]
     assert rules and rules[0].formula == ["LEN($A$2)>0"]
     assert 'rgb="FFC00000"' in sheets["xl/styles.xml"]
+
+
+def test_without_a_checks_sheet_the_guard_sheet_shows(tmp_path):
+    """A hand-made workbook: the guard sheet is where a stale value shows, so it is visible."""
+    book = openpyxl.Workbook()
+    plan = book.active
+    plan.title = "Plan"
+    plan["A1"], plan["A2"] = "Llama-3.1-8B", 8
+    plan["B1"] = '=CPB_LLM_TPOT(A1,"H100 SXM","fp8",A2)'
+    source = tmp_path / "plan.xlsx"
+    book.save(source)
+    out = tmp_path / "plan-published.xlsx"
+    report = publish(source, out)
+    assert dict(report.guarded[0].inputs) == {"'Plan'!A1": "Llama-3.1-8B", "'Plan'!A2": 8}
+    assert openpyxl.load_workbook(out)["xlcpb_guard"].sheet_state == "visible"
+    shown = calc([out], recalc=True, assignments=["Plan!A2=16"])[out]
+    guard = shown["sheets"]["xlcpb_guard"]
+    assert guard[0][1] == 0.0 and [row[6] for row in guard[3:5]] == [1.0, 0.0]

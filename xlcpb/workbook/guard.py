@@ -3,8 +3,8 @@
 A CPB_* call with no native form is replaced by its value. That value is only right for
 the inputs it was computed from, so each one carries them: a hidden ``xlcpb_guard`` sheet
 lists, per frozen value, every input reference with its value at publishing and whether the
-cell still holds it. A ``Checks`` row per frozen value turns FALSE with a message saying
-what to rebuild, "All checks pass" (the ``AllChecksPass`` name) includes the guards, and the
+cell still holds it (shown when the workbook has no ``Checks`` sheet to show them). A
+``Checks`` row per frozen value turns FALSE with a message saying what to rebuild, "All checks pass" (the ``AllChecksPass`` name) includes the guards, and the
 ``Outputs`` sheet shows a red banner while any guard fails.
 """
 
@@ -92,7 +92,7 @@ def _put_cell(data: bytes, part: str, reference: str, cell_xml: str) -> bytes:
 
 
 def _conditional(data: bytes, part: str, sqref: str, rule: str) -> bytes:
-    root, _ = parse(data, part)
+    root, _ = parse(data, part, depth=1)
     xml = prefixed(f'<conditionalFormatting sqref="{sqref}">{rule}</conditionalFormatting>',
                    root.prefix)
     existing = root.all(MAIN, "conditionalFormatting")
@@ -135,8 +135,10 @@ def add_guard(parts: dict, frozen: list, styles: StyleSheet, ranges: object) -> 
     rows, spans = _guard_rows(frozen, ranges)
     if not spans:
         return
-    add_sheet(parts, GUARD_SHEET, rows, hidden=True, widths=[22, 16, 20, 30, 20, 20, 12])
     part_of = dict(sheet_parts(parts))
+    # hidden when a Checks sheet shows the guards; else the only place they show
+    add_sheet(parts, GUARD_SHEET, rows, hidden="Checks" in part_of,
+              widths=[22, 16, 20, 30, 20, 20, 12])
     red = styles.red_banner()
     if "Checks" in part_of:
         part = part_of["Checks"]
