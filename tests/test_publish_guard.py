@@ -97,3 +97,23 @@ def test_without_a_checks_sheet_the_guard_sheet_shows(tmp_path):
     shown = calc([out], recalc=True, assignments=["Plan!A2=16"])[out]
     guard = shown["sheets"]["xlcpb_guard"]
     assert guard[0][1] == 0.0 and [row[6] for row in guard[3:5]] == [1.0, 0.0]
+
+
+def test_a_value_publish_cannot_work_out_keeps_its_stored_number(tmp_path):
+    """An argument that is an expression: the add-in's stored result is kept - as a number,
+    not as text - and guarded by the cells the expression reads."""
+    import xlsxwriter
+
+    source = tmp_path / "stored.xlsx"
+    book = xlsxwriter.Workbook(source)
+    sheet = book.add_worksheet("Plan")
+    sheet.write("A1", "Llama-3.1-8B")
+    sheet.write_formula("B1", '=CPB_LLM_TPOT(A1&"","H100 SXM","fp8",8)', None, 0.0125)
+    sheet.write_formula("B2", "=B1*2", None, 0.025)
+    book.close()
+    out = tmp_path / "stored-published.xlsx"
+    report = publish(source, out)
+    assert report.valued == [("Plan", "B1", "CPB_LLM_TPOT", 0.0125)]
+    assert dict(report.guarded[0].inputs) == {"'Plan'!A1": "Llama-3.1-8B"}
+    shown = calc([out], recalc=True)[out]["sheets"]["Plan"]
+    assert shown[0][1] == 0.0125 and shown[1][1] == 0.025

@@ -174,8 +174,17 @@ def _value_of(values: CellValues, sheet_name: str, cell: str, cached, inputs: li
 
 
 def _cell_value(cell: Node):
+    """The value a formula cell stored when last calculated, typed as its ``t`` says."""
     value = cell.child(MAIN, "v")
-    return value.text if value is not None else None
+    kind = cell.attrs.get("t", "n")
+    if value is None or kind == "e":
+        return None
+    if kind == "n":
+        try:
+            return float(value.text)
+        except ValueError:
+            return None
+    return value.text in ("1", "true") if kind == "b" else value.text
 
 
 def _sheet_cells(root: Node) -> list[Node]:
