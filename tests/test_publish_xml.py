@@ -1,6 +1,6 @@
 """``publish`` reads workbooks as XML, not as text: prefixed elements, shared and array
-formulas, files written by other tools (openpyxl, LibreOffice) are all published whole; the
-added sheets are hidden and listed in docProps/app.xml."""
+formulas, files written by other tools (openpyxl, LibreOffice, Gnumeric) are all published
+whole; the added sheets are hidden and listed in docProps/app.xml."""
 
 import re
 import subprocess
@@ -95,18 +95,30 @@ def test_prefixed_xml_publishes_every_cpb_cell(user_workbook, tmp_path):
     assert "<x:sheet " in written and 'name="xlcpb_Hardware"' in written  # its own prefix
 
 
-def test_a_workbook_saved_by_libreoffice(user_workbook, tmp_path):
-    """LibreOffice writes lower-case function names, cached #NAME? errors, its own styles."""
-    profile = tmp_path / "profile"
-    result = subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
-         "xlsx", "--outdir", str(tmp_path / "lo"), str(user_workbook)],
-        capture_output=True, text=True, timeout=300)
-    source = tmp_path / "lo" / user_workbook.name
-    assert source.exists(), result.stderr
+def _saved_by(tool: str, source: Path, folder: Path) -> Path:
+    if tool == "LibreOffice":
+        command = ["soffice", f"-env:UserInstallation=file://{folder / 'profile'}",
+                   "--headless", "--convert-to", "xlsx", "--outdir", str(folder / "lo"),
+                   str(source)]
+        out = folder / "lo" / source.name
+    else:
+        out = folder / f"gnumeric-{source.name}"
+        command = ["ssconvert", str(source), str(out)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert out.exists(), result.stderr
+    return out
+
+
+@pytest.mark.filterwarnings("ignore:Workbook contains no default style")  # Gnumeric's
+@pytest.mark.parametrize("tool, written_as", [
+    ("LibreOffice", "cpb_bytes_text(B1)"),  # lower-case names, its own styles
+    ("Gnumeric", "\n        <f>CPB_BYTES_TEXT(B1)</f>\n"),  # indented XML, whitespace text
+])
+def test_a_workbook_saved_by_another_tool(user_workbook, tmp_path, tool, written_as):
+    source = _saved_by(tool, user_workbook, tmp_path)
     sheet_xml = zipfile.ZipFile(source).read("xl/worksheets/sheet1.xml").decode()
-    assert "cpb_bytes_text" in sheet_xml and 't="e"' in sheet_xml  # as LibreOffice saved it
-    out = tmp_path / "lo-published.xlsx"
+    assert written_as in sheet_xml and 't="e"' in sheet_xml  # cached #NAME? errors
+    out = tmp_path / "other-tool-published.xlsx"
     cells, _ = _published_whole(source, out)
     assert len(cells) == 12
     check_user_results(calc([out], recalc=True)[out])
