@@ -117,3 +117,18 @@ def test_a_value_publish_cannot_work_out_keeps_its_stored_number(tmp_path):
     assert dict(report.guarded[0].inputs) == {"'Plan'!A1": "Llama-3.1-8B"}
     shown = calc([out], recalc=True)[out]["sheets"]["Plan"]
     assert shown[0][1] == 0.0125 and shown[1][1] == 0.025
+
+
+def test_the_banner_never_covers_a_cell(tmp_path):
+    book = openpyxl.Workbook()
+    plan = book.active
+    plan.title = "Outputs"
+    plan["A1"], plan["A2"], plan["C2"] = "Llama-3.1-8B", "kept", "kept too"
+    plan["A3"] = '=CPB_LLM_TPOT(A1,"H100 SXM","fp8",8)'
+    source = tmp_path / "outputs.xlsx"
+    book.save(source)
+    out = tmp_path / "outputs-published.xlsx"
+    publish(source, out)
+    shown = calc([out], recalc=True, assignments=["Outputs!A1=Llama-3.1-70B"])[out]
+    row = shown["sheets"]["Outputs"][1]
+    assert row[0] == "kept" and row[2] == "kept too" and row[1].startswith("STALE")

@@ -10,7 +10,8 @@ cell still holds it (shown when the workbook has no ``Checks`` sheet to show the
 
 from __future__ import annotations
 
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+from openpyxl.utils.cell import (column_index_from_string, coordinate_from_string,
+                                 get_column_letter)
 
 from .xlsx_parts import (MAIN, WORKBOOK, WORKSHEET_ORDER, Formula, StyleSheet, add_sheet,
                          append_child, cell_xml, insert_in_order, prefixed, rows_xml,
@@ -91,6 +92,19 @@ def _put_cell(data: bytes, part: str, reference: str, cell_xml: str) -> bytes:
     return append_child(data, sheet_data, f'<{p}row r="{row_number}">{cell_xml}</{p}row>')
 
 
+def _free_cell(data: bytes, part: str, row_number: int) -> str:
+    """The first cell of row ``row_number`` that holds nothing (A2 in the templates): the
+    banner never covers what the sheet shows."""
+    root, _ = parse(data, part)
+    used = set()
+    for row in root.child(MAIN, "sheetData").all(MAIN, "row"):
+        if int(row.attrs.get("r", 0)) == row_number:
+            used = {column_index_from_string(coordinate_from_string(c.attrs["r"])[0])
+                    for c in row.all(MAIN, "c") if c.children and "r" in c.attrs}
+    column = next(c for c in range(1, len(used) + 2) if c not in used)
+    return f"{get_column_letter(column)}{row_number}"
+
+
 def _conditional(data: bytes, part: str, sqref: str, rule: str) -> bytes:
     root, _ = parse(data, part, depth=1)
     xml = prefixed(f'<conditionalFormatting sqref="{sqref}">{rule}</conditionalFormatting>',
@@ -166,7 +180,9 @@ def add_guard(parts: dict, frozen: list, styles: StyleSheet, ranges: object) -> 
         part = part_of["Outputs"]
         banner = Formula(f'IF({SUMMARY},"","STALE: an input of a value frozen at publishing '
                          f'changed (see Checks): {REBUILD}.")', "str")
-        data = _put_cell(parts[part], part, "A2", cell_xml("A2", banner))
-        parts[part] = _conditional(data, part, "A2:F2",
+        where = _free_cell(parts[part], part, 2)
+        data = _put_cell(parts[part], part, where, cell_xml(where, banner))
+        column = where.rstrip("0123456789")
+        parts[part] = _conditional(data, part, where,
                                    f'<cfRule type="expression" dxfId="{red}" priority="1">'
-                                   "<formula>LEN($A$2)&gt;0</formula></cfRule>")
+                                   f"<formula>LEN(${column}$2)&gt;0</formula></cfRule>")
