@@ -12,14 +12,16 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "publish", help=help_of("publish"),
         description="Turn every CPB_* formula into its native Excel equivalent (lookups over "
-                    "embedded xlcpb_Hardware and xlcpb_Prices sheets), or its value where "
-                    "none exists (listed on xlcpb_About). Everything else in the workbook is "
-                    "kept; the input is never changed.")
+                    "embedded, hidden xlcpb_Hardware and xlcpb_Prices sheets), or its value "
+                    "where none exists (listed on xlcpb_About, and guarded: a Checks row "
+                    "turns FALSE when an input it was computed from changes). Everything "
+                    "else in the workbook is kept; the input is never changed.")
     parser.add_argument("source", type=Path, metavar="IN.xlsx", help="the workbook to publish")
     parser.add_argument("-o", "--out", type=Path, required=True, metavar="OUT.xlsx",
                         help="the published copy to write")
     parser.add_argument("--lock", action="store_true",
-                        help="protect the sheets: cells marked unlocked (inputs) stay editable")
+                        help="protect every sheet, with no password: formula cells locked, "
+                             "cells marked unlocked (inputs) stay editable")
     parser.add_argument("--overwrite", action="store_true", help="replace OUT if it exists")
     parser.set_defaults(run=run)
 
@@ -30,4 +32,7 @@ def run(args) -> int:
           f"{len(report.valued)} replaced by their value (listed on xlcpb_About).")
     for sheet, cell, function, value in report.valued:
         print(f"  {sheet}!{cell}: {function} = {value}")
+    if any(frozen.inputs for frozen in report.guarded):
+        print("Each value read from cells is guarded: a check (Checks sheet, or xlcpb_guard) "
+              "turns FALSE if one of those cells changes.")
     return 0
