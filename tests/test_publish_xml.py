@@ -153,3 +153,30 @@ def test_malformed_or_hostile_sheet_xml_is_refused(user_workbook, tmp_path):
     with pytest.raises(CPBError, match="refused|not well-formed"):
         publish(bad, tmp_path / "out.xlsx")
     assert not (tmp_path / "out.xlsx").exists()
+
+
+@pytest.mark.filterwarnings("ignore:Workbook contains no default style")
+def test_a_workbook_with_no_styles_part_gets_one(tmp_path):
+    """A minimal package (no xl/styles.xml): marking a frozen value adds the part, related
+    and typed once."""
+    book = openpyxl.Workbook()
+    book.active["A1"] = '=CPB_LLM_TPOT("Llama-3.1-8B","H100 SXM","fp8",8)'
+    book.save(tmp_path / "full.xlsx")
+    with zipfile.ZipFile(tmp_path / "full.xlsx") as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    del parts["xl/styles.xml"]
+    rels = ET.fromstring(parts["xl/_rels/workbook.xml.rels"])
+    for relation in [r for r in rels if r.get("Target") == "styles.xml"]:
+        rels.remove(relation)
+    parts["xl/_rels/workbook.xml.rels"] = ET.tostring(rels)
+    source = tmp_path / "bare.xlsx"
+    with zipfile.ZipFile(source, "w") as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    out = tmp_path / "bare-published.xlsx"
+    publish(source, out)
+    with zipfile.ZipFile(out) as archive:
+        types = archive.read("[Content_Types].xml").decode()
+        relations = archive.read("xl/_rels/workbook.xml.rels").decode()
+    assert types.count('PartName="/xl/styles.xml"') == 1 and 'Target="styles.xml"' in relations
+    assert openpyxl.load_workbook(out).active["A1"].fill.fgColor.rgb == "FFFCE4D6"

@@ -4,8 +4,9 @@ A CPB_* call with no native form is replaced by its value. That value is only ri
 the inputs it was computed from, so each one carries them: a hidden ``xlcpb_guard`` sheet
 lists, per frozen value, every input reference with its value at publishing and whether the
 cell still holds it (shown when the workbook has no ``Checks`` sheet to show them). A
-``Checks`` row per frozen value turns FALSE with a message saying what to rebuild, "All checks pass" (the ``AllChecksPass`` name) includes the guards, and the
-``Outputs`` sheet shows a red banner while any guard fails.
+``Checks`` row per frozen value turns FALSE with a message saying what to rebuild, "All
+checks pass" (the ``AllChecksPass`` name) includes the guards, and the ``Outputs`` sheet
+shows a red banner while any guard fails.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from __future__ import annotations
 from openpyxl.utils.cell import (column_index_from_string, coordinate_from_string,
                                  get_column_letter)
 
-from .xlsx_parts import (MAIN, WORKBOOK, WORKSHEET_ORDER, Formula, StyleSheet, add_sheet,
-                         append_child, cell_xml, insert_in_order, prefixed, rows_xml,
-                         sheet_parts)
+from .xlsx_parts import (MAIN, WORKBOOK, WORKSHEET_ORDER, Formula, add_sheet, append_child,
+                         cell_xml, insert_in_order, prefixed, rows_xml, sheet_parts)
+from .xlsx_styles import StyleSheet
 from .xml_spans import escape, parse, splice
 
 GUARD_SHEET = "xlcpb_guard"

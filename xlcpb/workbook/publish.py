@@ -38,8 +38,9 @@ from .columns import column_letter
 from .files import atomic_output, refuse_to_replace
 from .guard import GUARD_SHEET, add_guard
 from .translate import HARDWARE_SHEET, PRICES_SHEET, Argument, Lookup, translate
-from .xlsx_parts import (MAIN, WORKSHEET_ORDER, StyleSheet, add_sheet, drop_calc_chain,
+from .xlsx_parts import (MAIN, WORKSHEET_ORDER, add_sheet, drop_calc_chain,
                          force_full_calculation, insertion, sheet_parts, start_tag)
+from .xlsx_styles import StyleSheet
 from .xml_spans import Node, attribute, escape, parse, splice
 
 ABOUT_SHEET = "xlcpb_About"

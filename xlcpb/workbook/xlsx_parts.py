@@ -33,8 +33,6 @@ WORKSHEET_ORDER = ["sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols"
                    "ignoredErrors", "smartTags", "drawing", "legacyDrawing",
                    "legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls",
                    "webPublishItems", "tableParts", "extLst"]
-STYLES_ORDER = ["numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs",
-                "cellStyles", "dxfs", "tableStyles", "colors", "extLst"]
 
 
 def _tree(parts: dict, name: str) -> tuple[Node, dict]:
@@ -149,13 +147,12 @@ def prefixed(xml: str, prefix: str) -> str:
         if prefix else xml
 
 
-def rows_xml(rows: list[list], first_row: int = 0, styles: dict | None = None) -> str:
+def rows_xml(rows: list[list], first_row: int = 0) -> str:
     """``<row>`` elements for ``rows`` (values, or :class:`Formula`), from ``first_row``."""
     body = []
     for index, row in enumerate(rows):
         r = first_row + index
-        cells = "".join(cell_xml(cell_reference(r, c), value, (styles or {}).get((index, c)))
-                        for c, value in enumerate(row))
+        cells = "".join(cell_xml(cell_reference(r, c), value) for c, value in enumerate(row))
         body.append(f'<row r="{r + 1}">{cells}</row>')
     return "".join(body)
 
@@ -181,14 +178,7 @@ def add_sheet(parts: dict, name: str, rows: list[list], hidden: bool = False,
                    f'{f"<cols>{columns}</cols>" if columns else ""}'
                    f"<sheetData>{rows_xml(rows)}</sheetData>{PRINT_SETUP}"
                    "</worksheet>").encode("utf-8")
-    relations, _ = _tree(parts, WORKBOOK_RELS)
-    ids = [int(r.attrs["Id"][3:]) for r in relations.all(PACKAGE_RELS, "Relationship")
-           if re.fullmatch(r"rId\d+", r.attrs.get("Id", ""))]
-    relation_id = f"rId{max(ids, default=0) + 1}"
-    parts[WORKBOOK_RELS] = append_child(
-        parts[WORKBOOK_RELS], relations,
-        f'<{relations.prefix}Relationship Id="{relation_id}" Type="{SHEET_TYPE}" '
-        f'Target="worksheets/sheet{number}.xml"/>')
+    relation_id = add_part(parts, part, parts[part], SHEET_TYPE, SHEET_CONTENT)
     workbook, prefixes = _tree(parts, WORKBOOK)
     sheets = _sheets(workbook)
     sheet_ids = [int(s.attrs.get("sheetId", 0)) for s in sheets.all(MAIN, "sheet")]
@@ -200,12 +190,30 @@ def add_sheet(parts: dict, name: str, rows: list[list], hidden: bool = False,
         parts[WORKBOOK], sheets,
         f'<{sheets.prefix}sheet name="{attribute(name)}" sheetId="{max(sheet_ids) + 1}"'
         f"{state} {r_id}/>")
-    types, _ = _tree(parts, "[Content_Types].xml")
-    parts["[Content_Types].xml"] = append_child(
-        parts["[Content_Types].xml"], types,
-        f'<{types.prefix}Override PartName="/{part}" ContentType="{SHEET_CONTENT}"/>')
     _list_in_app_properties(parts, name)
     return part
+
+
+def add_part(parts: dict, part: str, data: bytes, relation_type: str, content_type: str
+             ) -> str:
+    """Add ``part`` (under xl/) to the package: related from the workbook, its content type
+    declared. Returns the relation's id."""
+    parts[part] = data
+    relations, _ = _tree(parts, WORKBOOK_RELS)
+    ids = [int(r.attrs["Id"][3:]) for r in relations.all(PACKAGE_RELS, "Relationship")
+           if re.fullmatch(r"rId\d+", r.attrs.get("Id", ""))]
+    relation_id = f"rId{max(ids, default=0) + 1}"
+    parts[WORKBOOK_RELS] = append_child(
+        parts[WORKBOOK_RELS], relations,
+        f'<{relations.prefix}Relationship Id="{relation_id}" Type="{relation_type}" '
+        f'Target="{part.removeprefix("xl/")}"/>')
+    types, _ = _tree(parts, "[Content_Types].xml")
+    if not any(o.attrs.get("PartName") == f"/{part}"
+               for o in types.all(CONTENT_TYPES, "Override")):
+        parts["[Content_Types].xml"] = append_child(
+            parts["[Content_Types].xml"], types,
+            f'<{types.prefix}Override PartName="/{part}" ContentType="{content_type}"/>')
+    return relation_id
 
 
 def _list_in_app_properties(parts: dict, name: str) -> None:
@@ -278,130 +286,3 @@ def force_full_calculation(parts: dict) -> None:
             return
     parts[WORKBOOK] = splice(parts[WORKBOOK], [(workbook.close_start, workbook.close_start,
                                                 xml.encode())])
-
-
-MARK_FILL = ('<{p}fill><{p}patternFill patternType="solid"><{p}fgColor rgb="FFFCE4D6"/>'
-             '<{p}bgColor indexed="64"/></{p}patternFill></{p}fill>')
-
-
-class StyleSheet:
-    """Variants of the workbook's cell styles (a marking fill, a locked flag), added to
-    ``xl/styles.xml`` by :meth:`save`; every other style is left as it was."""
-
-    PART = "xl/styles.xml"
-
-    def __init__(self, parts: dict) -> None:
-        self.parts = parts
-        if self.PART not in parts:
-            parts[self.PART] = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-                                f'<styleSheet xmlns="{MAIN}"><fonts count="1"><font/></fonts>'
-                                '<fills count="2"><fill><patternFill patternType="none"/>'
-                                '</fill><fill><patternFill patternType="gray125"/></fill>'
-                                '</fills><borders count="1"><border/></borders>'
-                                '<cellXfs count="1"><xf/></cellXfs></styleSheet>').encode()
-        self.root, _ = _tree(parts, self.PART)
-        self.data = parts[self.PART]
-        self.prefix = self.root.prefix
-        xfs = self.root.child(MAIN, "cellXfs")
-        self.xfs = [self.data[x.start:x.end].decode("utf-8") for x in xfs.all(MAIN, "xf")]
-        self.unlocked = self._unlocked()
-        self.added: list[str] = []
-        self.variants: dict = {}
-        self.fill_id = None
-        self.dxfs: list[str] = []
-
-    def _xf(self, index: int) -> str:
-        return self.xfs[index] if index < len(self.xfs) else self.xfs[0]
-
-    def variant(self, index: int | None, marked: bool = False, locked: bool | None = None
-                ) -> int:
-        """The index of style ``index`` with a pale orange fill and/or a locked flag."""
-        index = index or 0
-        key = (index, marked, locked)
-        if key in self.variants:
-            return self.variants[key]
-        xf = self._xf(index)
-        if marked:
-            if self.fill_id is None:
-                fills = self.root.child(MAIN, "fills")
-                self.fill_id = len(fills.all(MAIN, "fill"))
-            xf = start_tag(xf[:xf.index(">") + 1].encode(), {"fillId": self.fill_id,
-                                                             "applyFill": 1}).decode() + \
-                xf[xf.index(">") + 1:]
-        if locked is not None:
-            xf = self._with_protection(xf, locked)
-        self.variants[key] = len(self.xfs) + len(self.added)
-        self.added.append(xf)
-        return self.variants[key]
-
-    def _with_protection(self, xf: str, locked: bool) -> str:
-        p = self.prefix
-        declaration = f"xmlns:{p[:-1]}" if p else "xmlns"
-        raw = f'<r {declaration}="{MAIN}">{xf}</r>'.encode("utf-8")
-        element = parse(raw)[0].children[0]
-        protection = element.child(MAIN, "protection")
-        if protection is not None:
-            raw = set_attributes(raw, protection, {"locked": int(locked)})
-        else:
-            raw = append_child(raw, element, f'<{p}protection locked="{int(locked)}"/>')
-        raw = set_attributes(raw, parse(raw)[0].children[0], {"applyProtection": 1})
-        element = parse(raw)[0].children[0]
-        return raw[element.start:element.end].decode("utf-8")
-
-    def locked(self, index: int | None) -> bool:
-        """Whether style ``index`` locks its cells (Excel's default: locked)."""
-        index = index or 0
-        return (index if index < len(self.xfs) else 0) not in self.unlocked
-
-    def _unlocked(self) -> set:
-        """Indexes of the styles whose cells are unlocked (``<protection locked="0"/>``)."""
-        xfs = self.root.child(MAIN, "cellXfs")
-        found = set()
-        for index, xf in enumerate(xfs.all(MAIN, "xf")):
-            protection = xf.child(MAIN, "protection")
-            if protection is not None and protection.attrs.get("locked") in ("0", "false"):
-                found.add(index)
-        return found
-
-    def red_banner(self) -> int:
-        """A differential style (conditional formatting): white bold text on red."""
-        p = self.prefix
-        self.dxfs.append(f'<{p}dxf><{p}font><{p}b/><{p}color rgb="FFFFFFFF"/></{p}font>'
-                         f'<{p}fill><{p}patternFill patternType="solid"><{p}bgColor '
-                         f'rgb="FFC00000"/></{p}patternFill></{p}fill></{p}dxf>')
-        existing = self.root.child(MAIN, "dxfs")
-        return (len(existing.all(MAIN, "dxf")) if existing is not None else 0) + \
-            len(self.dxfs) - 1
-
-    def save(self) -> None:
-        if not self.added and not self.dxfs:
-            return
-        data, root = self.data, self.root
-        edits = []
-        if self.fill_id is not None:
-            fills = root.child(MAIN, "fills")
-            edits.append((fills.close_start, fills.close_start,
-                          MARK_FILL.format(p=self.prefix).encode()))
-        xfs = root.child(MAIN, "cellXfs")
-        edits.append((xfs.close_start, xfs.close_start, "".join(self.added).encode("utf-8")))
-        data = splice(data, edits)
-        root, _ = parse(data, self.PART)
-        data = set_attributes(data, root.child(MAIN, "fills"),
-                              {"count": len(root.child(MAIN, "fills").all(MAIN, "fill"))})
-        root, _ = parse(data, self.PART)
-        data = set_attributes(data, root.child(MAIN, "cellXfs"),
-                              {"count": len(root.child(MAIN, "cellXfs").all(MAIN, "xf"))})
-        if self.dxfs:
-            root, _ = parse(data, self.PART)
-            dxfs = root.child(MAIN, "dxfs")
-            if dxfs is None:
-                data = insert_in_order(data, root, "dxfs",
-                                       f'<{self.prefix}dxfs count="0"></{self.prefix}dxfs>',
-                                       STYLES_ORDER)
-                root, _ = parse(data, self.PART)
-                dxfs = root.child(MAIN, "dxfs")
-            data = append_child(data, dxfs, "".join(self.dxfs))
-            root, _ = parse(data, self.PART)
-            dxfs = root.child(MAIN, "dxfs")
-            data = set_attributes(data, dxfs, {"count": len(dxfs.all(MAIN, "dxf"))})
-        self.parts[self.PART] = data
