@@ -108,12 +108,13 @@ HAND_CHECKED = {
     # AMD MI300X "TP1 x 8 replicas (DP=8)", FP8 weights+activations, FP8 KV cache
     "mlperf41-amd-8xmi300x_2xepyc-9374f-llama2-offline": dict(
         tensor_parallel="1", replicas="8", hardware="mi300x", precision="fp8", profile="vllm"),
-    # gpt-fast Llama-2-70B 8-bit on 8 A100 at 80.44 tok/s: weight-only int8, TPOT 1/80.44 s,
-    # prompt "Hello, my name is" (5 tokens), generate.py default 200 new tokens
+    # gpt-fast Llama-2-70B 8-bit on 8 A100 at 80.44 tok/s: weight-only int8, TPOT 1/80.44 s
+    # (one measurement, one point: throughput blank), prompt "Hello, my name is" (5 tokens),
+    # generate.py default 200 new tokens
     "gptfast-l270b-int8-tp8": dict(
         use="yes", model="llama-2-70b", hardware="a100-sxm4-80gb", precision="w8a16",
         tensor_parallel="8", replicas="1", mode="latency", batch="1", input_tokens="5",
-        output_tokens="200", profile="gpt-fast", throughput_output_tokens_per_s="80.44",
+        output_tokens="200", profile="gpt-fast", throughput_output_tokens_per_s="",
         tpot_s=f"{1 / 80.44:.6g}"),
     # NIM: 2 x H100, TP2, concurrency 25, 5000/500 tokens, 623.4 tok/s, TTFT 688.69 ms, ITL
     # 38.75 ms
@@ -122,11 +123,18 @@ HAND_CHECKED = {
         tensor_parallel="2", replicas="1", mode="server", concurrency="25",
         input_tokens="5000", output_tokens="500", profile="tensorrt-llm",
         throughput_output_tokens_per_s="623.4", ttft_s="0.68869", tpot_s="0.03875"),
-    # TRT-LLM serving: QPS=8 offered, "achieved 7 req/s", 467/256, mean TTFT 92 ms, ITL 32 ms
+    # TRT-LLM serving: Poisson QPS=8 ("achieved 7 req/s": 500 requests over a run with a
+    # tail), 467/256, mean TTFT 92 ms, ITL 32 ms
     "trt014srv-llama-31-70b-h100-tp4-467-256-qps8": dict(
         use="yes", model="llama-3.1-70b", precision="bf16", tensor_parallel="4",
-        mode="server", request_rate_per_s="7", input_tokens="467", output_tokens="256",
+        mode="server", request_rate_per_s="8", input_tokens="467", output_tokens="256",
         throughput_output_tokens_per_s="1860", ttft_s="0.092", tpot_s="0.032"),
+    # QPS=32 "achieved 16 req/s" = the QPS=INF run's 16: overloaded, i.e. saturated
+    "trt014srv-llama-31-70b-h100-tp4-467-256-qps32": dict(
+        mode="offline", request_rate_per_s="", throughput_output_tokens_per_s="4083"),
+    # offered 8 req/s but 2400 prompts took 669.5 s (3.6 req/s): overloaded
+    "dcsglang-llama31-405b-h200-tp8-random-8-1024-1024": dict(
+        mode="offline", request_rate_per_s=""),
     # QPS=INF: all requests at once -> offline
     "trt014srv-llama-31-8b-h200-tp1-202-214-qpsinf": dict(
         mode="offline", request_rate_per_s="", hardware="h200-sxm-141gb"),
@@ -143,18 +151,21 @@ HAND_CHECKED = {
     # llama.cpp splits layers across 4 GPUs: not tensor parallel
     "xdai-llama3-70b-f16-h100-pcie-80gb-x4": dict(
         use="no", tensor_parallel="", hardware="h100-pcie-80gb", precision="fp16"),
-    # Q4_K_M on one RTX 4090 via llama-bench tg512: 130.58 tok/s
+    # Q4_K_M on one RTX 4090 via llama-bench tg512: 130.58 tok/s -> TPOT 1/130.58 s
     "llamacpp-llama3-8b-q4km-4090": dict(
         use="yes", model="llama-3-8b", hardware="rtx-4090", precision="q4_k_m",
-        output_tokens="512", throughput_output_tokens_per_s="130.58", profile="llama.cpp"),
+        output_tokens="512", tpot_s=f"{1 / 130.58:.6g}", profile="llama.cpp"),
+    # GH200 FP8 run: the sheet has no fp8 peak for the GH200, so it cannot be estimated
+    "trt017-llama-31-70b-tp1-gh200-128-2048": dict(use="no", hardware="gh200", precision="fp8"),
     # SGLang on 4 x H200, Poisson 4 req/s, means 513.2 in / 506.6 out, median TTFT 106.06 ms
     "dcsglang-llama33-70b-h200-tp4-random-4-1024-1024": dict(
         use="yes", mode="server", request_rate_per_s="4", input_tokens="513.2",
         output_tokens="506.6", ttft_s="0.10606", tpot_s="0.01942", profile="sglang"),
-    # gpt-oss-120b MXFP4 on 8 x B200 at concurrency 1: 397 tok/s single stream, TPOT 2.41 ms
+    # gpt-oss-120b MXFP4 on 8 x B200 at concurrency 1: TPOT 2.41 ms (its 397 tok/s is the
+    # same single stream: one point)
     "gist-sglang058-gpt-oss-120b-b200x8-tp8-c1": dict(
         use="yes", model="gpt-oss-120b", hardware="b200", precision="fp4", tensor_parallel="8",
-        mode="latency", batch="1", tpot_s="0.00241", throughput_output_tokens_per_s="397"),
+        mode="latency", batch="1", tpot_s="0.00241", throughput_output_tokens_per_s=""),
     # TTFT at batch 1 on "A100" (form factor not stated): 2048 tokens in, 133 ms
     "trt05-ttft-7b-a100-2048": dict(
         use="yes", model="llama-7b", hardware="a100-sxm4-80gb", precision="fp16",

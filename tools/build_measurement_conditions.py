@@ -71,6 +71,32 @@ PROFILES = [("NIM", "tensorrt-llm"), ("TensorRT", "tensorrt-llm"), ("NVIDIA MLPe
             ("llama.cpp", "llama.cpp"), ("LMDeploy", "lmdeploy"), ("gpt-fast", "gpt-fast")]
 
 
+def _peaks() -> dict:
+    """hardware id -> the precision names whose FLOP/s column the sheet fills."""
+    import tomllib
+    columns = {name: spec["column"] for name, spec in
+               tomllib.loads((DATA / "precisions.toml").read_text("utf-8")).items()}
+    with (DATA / "hardware.csv").open(newline="", encoding="utf-8") as handle:
+        return {row["id"]: {name for name, column in columns.items() if row[column].strip()}
+                for row in csv.DictReader(handle)}
+
+
+PEAKS = _peaks()
+
+
+# A rate-driven run whose achieved request rate falls below this share of the offered rate
+# was overloaded: the queue grew for the whole run, so its TTFT measures the run's length,
+# not the system; the server ran at its full batch, which is the offline steady state.
+OVERLOAD = 0.8
+SATURATED: dict = {}  # TensorRT-LLM serving configuration -> its QPS=INF request rate
+
+
+def overloaded(offered: float, achieved: float) -> str:
+    return (f"Overloaded: offered {offered:g} req/s, achieved {achieved:.2f} req/s "
+            f"(< {OVERLOAD:g} x offered), so the queue grew all run: treated as offline "
+            "(saturated throughput); its TTFT is queueing time, not a steady-state value.")
+
+
 def first(pairs, text, how=str.startswith):
     for key, *value in pairs:
         if how(text.lower(), key.lower()):
@@ -199,6 +225,8 @@ def condition(row) -> dict:
         why.append("precision not stated (UNCERTAIN)")
     elif "UNCERTAIN" in row["precision"]:
         why.append("precision UNCERTAIN in the source")
+    if out["hardware"] and out["precision"] and out["precision"] not in PEAKS[out["hardware"]]:
+        why.append(f"hardware.csv has no {out['precision']} peak for {out['hardware']}")
     tp, rep, note = parallel_shape(row)
     out["tensor_parallel"], out["replicas"] = tp, rep
     if note:
@@ -246,7 +274,9 @@ def condition(row) -> dict:
             notes.append("Generation of 1024 tokens measured apart from the 1024-token prompt "
                          "evaluation: input 1 token assumed.")
         tpot = 1 / thr * 1000
-        notes.append("tpot_s = 1/tokens-per-second (single stream).")
+        thr = None  # the same measurement: one point (TPOT), not two
+        notes.append("tpot_s = 1/tokens-per-second (single stream); throughput left blank so "
+                     "the one measurement is one point.")
     elif src == "gpt-fast-readme":
         mode = "latency"
         out["batch"] = "1"
@@ -254,19 +284,28 @@ def condition(row) -> dict:
         notes.append("Prompt 'Hello, my name is' (5 tokens, README); 200 generated tokens: the "
                      "README commands pass no --max_new_tokens and generate.py's default is 200 "
                      "(pytorch-labs/gpt-fast generate.py @a4bd2f89 and @0055c42d; the "
-                     "measurement row's note says 100). tpot_s = 1/tokens-per-second.")
+                     "measurement row's note says 100). tpot_s = 1/tokens-per-second; "
+                     "throughput left blank (the same measurement, one point).")
         tpot = 1 / thr * 1000
+        thr = None
     elif src == "trtllm-serving-v0.14":
         if "INF" in load:
             mode = "offline"
             notes.append("QPS=INF: all 500 requests at once, treated as offline; TTFT is "
                          "queueing time.")
         else:
-            out["request_rate_per_s"] = fmt(rate)
-            offered = re.search(r"QPS=(\d+)", load).group(1)
-            notes.append(f"Offered {offered} req/s; "
-                         "request_rate_per_s is the achieved rate printed in the table (rounded "
-                         "to whole req/s).")
+            offered = float(re.search(r"QPS=(\d+)", load).group(1))
+            saturated = SATURATED[row["id"].rsplit("-qps", 1)[0]]
+            if rate >= 0.85 * saturated:
+                mode = "offline"
+                notes.append(f"Overloaded: achieved {rate:g} req/s of {offered:g} offered, as "
+                             f"much as the all-at-once run ({saturated:g} req/s): treated as "
+                             "offline (saturated throughput); its TTFT is queueing time.")
+            else:
+                out["request_rate_per_s"] = fmt(offered)
+                notes.append(f"Poisson arrivals at the offered {offered:g} req/s (the table's "
+                             f"'achieved {rate:g} req/s' divides 500 requests by a run that "
+                             "includes the last requests' tail, so it reads low).")
         notes.append("Mean TTFT; mean ITL used as TPOT.")
     elif src.startswith("mlperf-inf"):
         if mode == "server":
@@ -296,9 +335,11 @@ def condition(row) -> dict:
     elif src == "amd-rocm-perf-results":
         if mode == "latency":
             out["batch"] = str(int(number(load.replace("batch", ""))))
-            notes.append("Static batch, end-to-end latency only: throughput = batch x 2048 / "
-                         "latency and tpot_s = latency / 2048, both including the 128-token "
-                         "prefill (computed in the source row).")
+            notes.append("Static batch, end-to-end latency only: tpot_s = latency / 2048 "
+                         "(computed in the source row; includes the 128-token prefill). The "
+                         "row's throughput (batch x 2048 / latency) is the same number, left "
+                         "blank: one point.")
+            thr = None
         else:
             out["max_batch"] = re.search(r"max_num_seqs (\d+)", load).group(1)
             why.append("throughput column does not say output vs total tokens (UNCERTAIN)")
@@ -319,11 +360,17 @@ def condition(row) -> dict:
             mode = "offline"
         else:
             offered = float(re.search(r"rate ([0-9.]+) req/s", load).group(1))
-            out["request_rate_per_s"] = fmt(offered)
             prompts = int(re.search(r"(\d+) prompts", load).group(1))
             duration = float(re.search(r"duration ([0-9.]+) s", row["other_metric"]).group(1))
-            notes.append(f"Offered Poisson rate; achieved {prompts / duration:.2f} req/s "
-                         f"({prompts} prompts / {duration} s).")
+            achieved = prompts / duration
+            if achieved < OVERLOAD * offered:
+                mode = "offline"
+                notes.append(overloaded(offered, achieved) + f" (achieved = {prompts} prompts / "
+                             f"{duration} s).")
+            else:
+                out["request_rate_per_s"] = fmt(offered)
+                notes.append(f"Offered Poisson rate; achieved {achieved:.2f} req/s "
+                             f"({prompts} prompts / {duration} s).")
         notes.append("Input/output = means computed from the bench_serving token totals; "
                      "median TTFT, median ITL used as TPOT.")
     elif src == "datacrunch-dsv3-sglang":
@@ -334,7 +381,12 @@ def condition(row) -> dict:
     elif src == "sglang-b200-cookbook-gist":
         mode = "latency"
         out["batch"] = "1"
-        notes.append("Concurrency 1: single-stream decode; TPOT as printed.")
+        notes.append("Concurrency 1: single-stream decode; TPOT as printed. The single-stream "
+                     f"tokens/s ({thr:g}) is the same run: left blank, one point.")
+        if abs(thr * tpot / 1000 - 1) > 0.2:
+            notes.append(f"It also disagrees with the TPOT ({1000 / tpot:.0f} tokens/s), so "
+                         "it may count something else.")
+        thr = None
     elif src == "sglang-vs-vllm060-readme":
         if mode == "server":
             out["request_rate_per_s"] = fmt(float(re.search(r"rate ([0-9.]+) req/s",
@@ -383,6 +435,9 @@ def condition(row) -> dict:
 def main() -> int:
     with SOURCE.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
+    # the TensorRT-LLM serving table's all-at-once (QPS=INF) run: the saturated request rate
+    SATURATED.update({row["id"].rsplit("-qps", 1)[0]: achieved_rate(row) for row in rows
+                      if row["source_key"] == "trtllm-serving-v0.14" and row["id"].endswith("inf")})
     built = [condition(row) for row in rows]
     with TARGET.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, COLUMNS, lineterminator="\n")
