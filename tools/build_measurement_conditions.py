@@ -375,8 +375,10 @@ def condition(row) -> dict:
                      "median TTFT, median ITL used as TPOT.")
     elif src == "datacrunch-dsv3-sglang":
         out["request_rate_per_s"] = fmt(float(re.search(r"rate ([0-9.]+) req/s", load).group(1)))
-        why.append("provenance UNCERTAIN (file's repository not resolved) and 'BF16' for a "
-                   "671B model cannot fit 8 x 141 GB, so the stated precision is doubtful")
+        why.append("provenance UNCERTAIN (the stored file's repository was not resolved)")
+        if out["precision"] == "bf16":
+            why.append("'BF16' weights of a 671B model cannot fit 8 x 141 GB: the stated "
+                       "precision is doubtful")
         notes.append("Median TTFT and median TPOT.")
     elif src == "sglang-b200-cookbook-gist":
         mode = "latency"
