@@ -158,7 +158,7 @@ def step_seconds(terms: dict, step_overhead_s):
 
 @vectorised
 def steady_state(step, concurrency, input_tokens, output_tokens, prefill_chunk_tokens,
-                 step_overhead_s, arrival_wait_steps=0.0) -> dict:
+                 step_overhead_s, arrival_wait_steps=0.0, request_overhead_s=0.0) -> dict:
     """Latency and throughput of continuous batching at ``concurrency`` sequences [s, tokens/s].
 
     ``step(decode_sequences, prefill_tokens, prompt_tokens)`` gives :func:`step_terms` for a
@@ -170,7 +170,8 @@ def steady_state(step, concurrency, input_tokens, output_tokens, prefill_chunk_t
       ``C - 1`` other sequences' decode tokens and prefills (Sarathi-Serve, section 4.2),
       after waiting ``arrival_wait_steps`` decode steps for the running one to end: half a
       step for requests arriving at random (the mean residual of a step), none for a client
-      that sends its next request when the last one ends.
+      that sends its next request when the last one ends; plus ``request_overhead_s``, the
+      host's work to admit a request (tokenising, scheduling, setting up its cache).
     - **Throughput**: Little's law, ``C L_out / (TTFT + (L_out - 1) TPOT)`` output tokens/s.
 
     Returns ``tpot_s``, ``ttft_s``, ``output_tokens_per_s`` (one replica),
@@ -189,7 +190,8 @@ def steady_state(step, concurrency, input_tokens, output_tokens, prefill_chunk_t
     chunks = np.ceil(prompt / chunk)
     first = step(others, background + prompt / chunks, prompt)
     ttft = chunks * step_seconds(first, overhead) + non_negative(
-        "arrival_wait_steps", arrival_wait_steps, "steps") * tpot
+        "arrival_wait_steps", arrival_wait_steps, "steps") * tpot + non_negative(
+        "request_overhead_s", request_overhead_s, "s")
     latency = ttft + (output - 1.0) * tpot
     return {"tpot_s": tpot, "ttft_s": ttft,
             "output_tokens_per_s": count * output / latency,
@@ -261,7 +263,7 @@ def llm_inference(*, params, active_params, n_experts, experts_per_token, n_laye
                   flops_per_s_per_device, memory_bandwidth_bytes_per_s_per_device,
                   memory_bytes_per_device, devices, batch, input_tokens, output_tokens,
                   compute_efficiency, memory_efficiency, step_overhead_s,
-                  usable_memory_fraction, sequence_overhead_s=0.0, price_per_device_hour=None, replicas=1,
+                  usable_memory_fraction, sequence_overhead_s=0.0, request_overhead_s=0.0, price_per_device_hour=None, replicas=1,
                   kv_bytes_per_token=None, mode="latency", d_model=None,
                   moe_compute_efficiency=1.0, kv_read_efficiency=1.0,
                   precision_compute_factor=1.0, interconnect_bytes_per_s=None,
@@ -391,7 +393,8 @@ def llm_inference(*, params, active_params, n_experts, experts_per_token, n_laye
     def steady(concurrency):
         return steady_state(lambda c, p, _: step(c, p, prompt, mean_context), concurrency,
                             prompt, output, prefill_chunk_tokens, overhead,
-                            RESIDUAL_STEP_SHARE if random_arrivals else 0.0)
+                            RESIDUAL_STEP_SHARE if random_arrivals else 0.0,
+                            request_overhead_s)
 
     saturated, slo_met = np.zeros_like(largest, dtype=bool), np.ones_like(largest, dtype=bool)
     if request_rate_per_s is not None:
@@ -418,7 +421,9 @@ def llm_inference(*, params, active_params, n_experts, experts_per_token, n_laye
 
     if static:
         prefill = step(0.0, count * prompt, prompt, 0.0)
-        ttft = step_seconds(prefill, overhead)
+        # a static batch admits its requests one after another before the first token
+        ttft = step_seconds(prefill, overhead) + count * non_negative(
+            "request_overhead_s", request_overhead_s, "s")
         first, last = prompt, prompt + output - 1.0
         start, end = step(count, 0.0, prompt, first), step(count, 0.0, prompt, last)
         middle = step(count, 0.0, prompt, mean_context)
@@ -429,7 +434,8 @@ def llm_inference(*, params, active_params, n_experts, experts_per_token, n_laye
         requests = count / (ttft + output * tpot)
         decode_bound = np.where(middle["compute_s"] >= middle["memory_s"], "compute", "memory")
         comm_share = middle["comm_s"] / tpot
-        input_seconds = ttft / (count * prompt)
+        with np.errstate(divide="ignore"):  # a batch that does not fit: refused upstream
+            input_seconds = ttft / (count * prompt)
     else:
         # more sequences than fit wait in the queue: the engine runs the largest batch, and
         # each request spends count / completion rate in the system (Little's law)

@@ -46,7 +46,7 @@ PACKAGED_MEASUREMENTS = "llm_measurements.csv"
 PACKAGED_CONDITIONS = "llm_measurement_conditions.csv"
 METRICS = {"throughput_output_tokens_per_s": "throughput", "ttft_s": "ttft", "tpot_s": "tpot"}
 PROFILE_PARAMETERS = ("compute_efficiency", "memory_efficiency", "step_overhead_s",
-                      "sequence_overhead_s")
+                      "sequence_overhead_s", "request_overhead_s")
 SHARED_PARAMETERS = ("moe_compute_efficiency", "kv_read_efficiency", "fp8_compute_factor",
                      "fp4_compute_factor", "allreduce_latency_s", "link_efficiency")
 SHARED_FIELDS = {"moe_compute_efficiency": "moe_compute", "kv_read_efficiency": "kv_read",
@@ -278,6 +278,8 @@ class Fit:
                        step_overhead_s=values.get("step_overhead_s", base.step_overhead_s),
                        sequence_overhead_s=values.get("sequence_overhead_s",
                                                       base.sequence_overhead_s),
+                       request_overhead_s=values.get("request_overhead_s",
+                                                     base.request_overhead_s),
                        **{field: self.shared[name] for name, field in SHARED_FIELDS.items()})
 
 
@@ -523,6 +525,8 @@ def profiles_toml(fitted: Fit, generic: Fit, measurements: list[Measurement]) ->
         elif name in table["profiles"] and key == "fitted_on":
             line = f"fitted_on = {sorted(sources.get(name, []))!r}".replace("'", '"')
         out.append(line)
+    while out and not out[-1].strip():
+        out.pop()  # the vendor sections are written afresh below
     for group, entry in sorted(values.items()):
         if "@" in group:
             profile, vendor = group.split("@")

@@ -34,6 +34,7 @@ class Efficiency:
     step_overhead_s: float         # per forward step [s]
     usable_memory_fraction: float  # of device memory for weights + KV cache
     sequence_overhead_s: float = 0.0   # host work per decoding sequence per step [s]
+    request_overhead_s: float = 0.0    # host work to admit a request, before its first token [s]
     moe_compute: float = 1.0       # routed-expert GEMMs, of the dense rate
     kv_read: float = 1.0           # attention's KV-cache reads, of the weights' rate
     fp8_compute: float = 1.0       # share of compute efficiency reached at 8-bit peaks
@@ -50,7 +51,8 @@ class Efficiency:
 PROFILES_FILE = "serving_profiles.toml"
 _PROFILE_FIELDS = {"compute_efficiency": "compute", "memory_efficiency": "memory",
                    "step_overhead_s": "step_overhead_s",
-                   "sequence_overhead_s": "sequence_overhead_s", "max_batch": "max_batch",
+                   "sequence_overhead_s": "sequence_overhead_s",
+                   "request_overhead_s": "request_overhead_s", "max_batch": "max_batch",
                    "prefill_chunk_tokens": "prefill_chunk_tokens",
                    "usable_memory_fraction": "usable_memory_fraction",
                    "kv_memory_of_free": "kv_memory_of_free"}
@@ -173,6 +175,7 @@ def efficiency_inputs(chosen: Efficiency, precision: str | None = None) -> dict:
             "precision_compute_factor": factor, "kv_read_efficiency": chosen.kv_read,
             "step_overhead_s": chosen.step_overhead_s,
             "sequence_overhead_s": chosen.sequence_overhead_s,
+            "request_overhead_s": chosen.request_overhead_s,
             "usable_memory_fraction": chosen.usable_memory_fraction,
             "moe_compute_efficiency": chosen.moe_compute,
             "allreduce_latency_s": chosen.allreduce_latency_s,
