@@ -4,6 +4,8 @@ against the published figures of the DiT paper (Peebles & Xie 2023, Table 4)."""
 import numpy as np
 import pytest
 
+from xlcpb.cli import main
+from xlcpb.data.sheet import load_bundled, load_sheet
 from xlcpb.engine.diffusion import denoising_flops, latent_tokens, transformer_step_flops
 from xlcpb.errors import CPBError
 
@@ -47,3 +49,34 @@ def test_bad_input_names_the_argument():
         latent_tokens(0, 512)
     with pytest.raises(CPBError, match="frames"):
         latent_tokens(512, 512, frames=0)
+
+
+# -- the media catalog (xlcpb/data/media_models.csv) ------------------------------------------
+
+
+def test_catalog_holds_the_models_people_budget_with_their_published_shapes():
+    sheet = load_bundled()
+    wanted = ["SDXL", "SD 1.5", "SD 3.5 Large", "FLUX.1-dev", "FLUX.1-schnell", "Wan2.1-14B",
+              "Wan2.1-1.3B", "HunyuanVideo", "CogVideoX-5B", "LTX-Video", "F5-TTS", "Kokoro-82M",
+              "XTTS-v2", "WaveNet"]
+    rows = {name: sheet.media_model(name) for name in wanted}
+    assert all(row["source_url"] and row["checked_on"] for row in rows.values())
+    # Wan2.1 wan_t2v_14B.py: dim 5120, 40 layers, patch (1, 2, 2), vae_stride (4, 8, 8).
+    wan = rows["Wan2.1-14B"]
+    assert (wan["hidden_size"], wan["layers"], wan["patch_size"], wan["vae_spatial_compression"],
+            wan["vae_temporal_compression"]) == (5120, 40, 2, 8, 4)
+    # FLUX.1: 19 double + 38 single blocks of 3,072; guidance-distilled: one pass per step.
+    assert (rows["FLUX.1-dev"]["layers"], rows["FLUX.1-dev"]["guidance_passes"]) == (57, 1)
+    # T-GATE Table 2: SDXL 149.438T MACs at 25 steps x 2 passes -> 2.98876 T MACs per pass.
+    assert rows["SDXL"]["ref_step_flops"] == pytest.approx(2 * 149.438e12 / 50)
+    # The paper's WaveNet: 1e9 FLOPs per sample at 24,000 samples/s (eq. 13).
+    assert (rows["WaveNet"]["flops_per_audio_token"],
+            rows["WaveNet"]["tokens_per_audio_second"]) == (1e9, 24000)
+
+
+def test_users_add_their_own_media_model(tmp_path):
+    assert main(["sheet", "add", "media_models", "--id", "our-dit", "--name", "Our DiT",
+                 "--modality", "image", "--architecture", "dit", "--denoiser-params", "2e9",
+                 "--hidden-size", "2048", "--layers", "24", "--patch-size", "2",
+                 "--source-url", "https://example.org/our-dit", "--checked-on", "2026-11-22"]) == 0
+    assert load_sheet().media_model("Our DiT")["denoiser_params"] == 2_000_000_000

@@ -30,6 +30,8 @@ TABLE_COLUMNS = {
                "context_tokens", "origin"],
     "model_attention": ["id", "attention", "kv_lora_rank", "sliding_window_tokens",
                         "sliding_window_layers", "n_shared_experts", "origin"],
+    "media_models": ["id", "name", "modality", "architecture", "denoiser_params", "default_steps",
+                     "guidance_passes", "origin"],
 }
 
 

@@ -201,6 +201,11 @@ class Sheet:
         models (``xlcpb sheet add models --from-config``) included."""
         return resolve(name, self.tables["models"], "model", _model_names, "model")
 
+    def media_model(self, name: str) -> dict:
+        """The media catalog row ``name`` denotes ("SDXL", "Wan2.1-14B", "F5-TTS"), the
+        user's own rows (``xlcpb sheet add media_models``) included."""
+        return resolve(name, self.tables["media_models"], "media model", _model_names, "model")
+
     def model_attention(self, model_id: str) -> dict | None:
         """The attention and expert facts of a model (MLA, sliding window...), if recorded."""
         return next((row for row in self.tables["model_attention"] if row["id"] == model_id),
