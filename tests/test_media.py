@@ -3,9 +3,12 @@ against the published figures of the DiT paper (Peebles & Xie 2023, Table 4)."""
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from xlcpb.cli import main
 from xlcpb.data.sheet import load_bundled, load_sheet
+from xlcpb.engine import media
 from xlcpb.engine.diffusion import denoising_flops, latent_tokens, transformer_step_flops
 from xlcpb.errors import CPBError
 
@@ -80,3 +83,52 @@ def test_users_add_their_own_media_model(tmp_path):
                  "--hidden-size", "2048", "--layers", "24", "--patch-size", "2",
                  "--source-url", "https://example.org/our-dit", "--checked-on", "2026-11-22"]) == 0
     assert load_sheet().media_model("Our DiT")["denoiser_params"] == 2_000_000_000
+
+
+# -- the media engine (xlcpb.engine.media) ----------------------------------------------------
+
+
+def test_sdxl_at_1024_has_a_128_by_128_latent_and_guidance_doubles_the_denoiser():
+    # f = 8: 1024 / 8 = 128 latent pixels a side; a UNet does not patchify (patch 1).
+    assert latent_tokens(1024, 1024, vae_factor=8, patch=1) == 128 * 128
+    # The T-GATE per-pass figure is at 1024 x 1024, so the scale factor is exactly 1.
+    per_pass = media.scaled_step_flops(5.97752e12, 1024, 1024, 1024, 1024)
+    assert per_pass == 5.97752e12
+    with_cfg = media.generation_flops(per_pass, 30, 2)
+    without = media.generation_flops(per_pass, 30, 1)
+    assert with_cfg == 2 * without == 30 * 2 * 5.97752e12
+
+
+def test_wan_14b_at_720p_5_seconds_by_hand():
+    # 81 frames -> 1 + 80 / 4 = 21 latent frames of (1280 / 16) x (720 / 16) = 80 x 45 tokens.
+    tokens = latent_tokens(1280, 720, 8, 2, frames=81, vae_temporal=4)
+    assert tokens == 21 * 80 * 45 == 75_600
+    # 2 x 14e9 x 75,600 + 4 x 40 x 75,600^2 x 5,120: attention is more than half of a step.
+    step = transformer_step_flops(14e9, tokens, 40, 5120)
+    assert step == pytest.approx(2.1168e15 + 4.68202291e15, rel=1e-9)
+
+
+def test_a_step_is_compute_bound_for_images_and_memory_bound_for_a_speech_token():
+    # H100 SXM: 989.4 TFLOP/s bf16, 3.35 TB/s; SDXL bf16 UNet 5.14 GB.
+    assert media.compute_bound(5.97752e12, 1, 2, 5.14e9, 989.4e12, 3.35e12, 0.64, 0.92)
+    # XTTS one token: 2 x 443M FLOPs against 886 MB of weights.
+    assert not media.compute_bound(8.86e8, 1, 1, 8.86e8, 989.4e12, 3.35e12, 0.64, 0.92)
+    # ... so that token's time is the weight read: 886e6 / (3.35e12 x 0.92) = 287.5 us.
+    assert media.pass_seconds(8.86e8, 1, 1, 8.86e8, 989.4e12, 3.35e12, 0.64, 0.92) == \
+        pytest.approx(8.86e8 / (3.35e12 * 0.92))
+
+
+@given(steps=st.integers(1, 200), more=st.integers(1, 200), batch=st.integers(1, 64))
+def test_more_steps_take_more_time(steps, more, batch):
+    step = media.pass_seconds(1e12, batch, 2, 5e9, 989.4e12, 3.35e12, 0.64, 0.92, 0.004)
+    assert media.run_seconds(step, steps + more, batch, 1e11, 989.4e12, 0.64) > \
+        media.run_seconds(step, steps, batch, 1e11, 989.4e12, 0.64)
+
+
+@given(devices=st.integers(1, 8), extra=st.integers(1, 8), flops=st.floats(1e9, 1e16),
+       weights=st.floats(1e6, 1e11))
+def test_more_devices_are_never_slower(devices, extra, flops, weights):
+    def seconds(count):
+        return media.pass_seconds(flops, 1, 2, weights, 989.4e12 * count, 3.35e12 * count,
+                                  0.64, 0.92, 0.004)
+    assert seconds(devices + extra) <= seconds(devices)
