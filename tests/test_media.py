@@ -1,6 +1,8 @@
 """Diffusion-transformer FLOPs from structure (xlcpb.engine.diffusion), checked by hand and
 against the published figures of the DiT paper (Peebles & Xie 2023, Table 4)."""
 
+import json
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -132,3 +134,68 @@ def test_more_devices_are_never_slower(devices, extra, flops, weights):
         return media.pass_seconds(flops, 1, 2, weights, 989.4e12 * count, 3.35e12 * count,
                                   0.64, 0.92, 0.004)
     assert seconds(devices + extra) <= seconds(devices)
+
+
+# -- estimators and CLI (xlcpb image | video | speech) ---------------------------------------
+
+def _json_of(capsys, argv):
+    assert main(argv + ["--format", "json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_sdxl_image_by_hand(capsys):
+    # 30 steps x (2 x 5.97752e12 FLOP / (989.5e12 FLOP/s x 0.64) + 4 ms) plus CLIP text
+    # encoders 2 x 817e6 x 77 FLOPs at the same rate, at $2.50 per device-hour.
+    got = _json_of(capsys, ["image", "SDXL", "H100 SXM", "--width", "1024", "--height", "1024",
+                            "--steps", "30", "--price-per-hour", "2.50"])
+    rate = 989.5e12 * 0.64
+    step = 2 * 5.97752e12 / rate + 0.004
+    seconds = 30 * step + 2 * 817e6 * 77 / rate
+    assert got["seconds_per_unit"] == pytest.approx(seconds, rel=1e-12)
+    assert got["units_per_s"] == pytest.approx(1 / seconds, rel=1e-12)
+    assert got["cost_per_unit"] == pytest.approx(2.50 * seconds / 3600, rel=1e-12)
+    assert got["bound"] == "compute" and got["fits"] is True
+    # The paper's view: F_total at peak, and the output's raw bytes (1024 x 1024 x 3).
+    total = 30 * 2 * 5.97752e12 + 2 * 817e6 * 77
+    assert got["naive_seconds"] == pytest.approx(total / 989.5e12, rel=1e-12)
+    assert got["output_bytes"] == 1024 * 1024 * 3
+    assert got["flops_per_byte"] == pytest.approx(total / (1024 * 1024 * 3), rel=1e-12)
+
+
+def test_wan_video_clip_answers_with_time_throughput_and_cost_per_minute(capsys):
+    got = _json_of(capsys, ["video", "Wan2.1-14B", "H100 SXM", "--seconds", "5", "--width",
+                            "1280", "--height", "720", "--fps", "16"])
+    assert got["tokens"] == 75_600 and got["steps"] == 50 and got["guidance_passes"] == 2
+    assert got["realtime_factor"] == pytest.approx(got["seconds_per_unit"] / 5)
+    assert got["cost_per_minute"] == pytest.approx(got["cost_per_unit"] * 12)
+    assert got["seconds_per_unit"] > got["naive_seconds"]
+
+
+def test_f5_tts_minute_of_speech_on_l4(capsys):
+    got = _json_of(capsys, ["speech", "F5-TTS", "L4", "--seconds", "60"])
+    # 60 s x 93.75 mel frames; 32 flow steps, each conditional + unconditional.
+    assert (got["tokens"], got["steps"], got["guidance_passes"]) == (5625, 32, 2)
+    assert got["output_bytes"] == 60 * 24000 * 2
+    assert 0 < got["realtime_factor"] < 1 and got["cost_per_minute"] > 0
+
+
+def test_autoregressive_speech_is_memory_bound_one_token_at_a_time(capsys):
+    got = _json_of(capsys, ["speech", "XTTS-v2", "L4", "--seconds", "60"])
+    assert got["bound"] == "memory" and got["steps"] == pytest.approx(60 * 21.53)
+    # Each of the 1,291.8 tokens reads 443M bf16 weights at 300 GB/s x 0.92, plus 4 ms.
+    token = 443e6 * 2 / (300e9 * 0.92) + 0.004
+    assert got["seconds_per_unit"] == pytest.approx(60 * 21.53 * token, rel=1e-9)
+
+
+def test_batching_shares_the_weight_reads_of_autoregressive_speech(capsys):
+    one = _json_of(capsys, ["speech", "XTTS-v2", "L4", "--batch", "1"])
+    eight = _json_of(capsys, ["speech", "XTTS-v2", "L4", "--batch", "8"])
+    assert eight["units_per_s"] > 7 * one["units_per_s"]
+
+
+def test_models_without_a_sourced_figure_or_of_another_modality_are_refused(capsys):
+    assert main(["speech", "Kokoro-82M", "L4"]) == 2
+    assert "tokens_per_audio_second" in capsys.readouterr().err
+    assert main(["image", "Wan2.1-14B", "L4"]) == 2
+    assert "makes video" in capsys.readouterr().err
+    assert main(["image", "SDXL", "L4", "--batch", "max"]) == 2

@@ -15,6 +15,9 @@ COMMANDS = {  # name: (module in xlcpb.cli, summary)
                      "reproduce the paper's text, audio and video case studies"),
     "estimate": ("estimate_cmd", "one estimate from FLOPs, hardware speed, price and content"),
     "llm": ("llm_cmd", "realistic LLM serving estimate: latency, throughput, memory, $/1M tokens"),
+    "image": ("media_cmd", "realistic image generation estimate: time, images/s, $/image"),
+    "video": ("media_cmd", "realistic video generation estimate: time, real-time factor, $/minute"),
+    "speech": ("media_cmd", "realistic speech synthesis estimate: real-time factor, $/minute"),
     "budget": ("budget_cmd", "a multi-year inference budget from a workload table"),
     "actuals": ("budget_cmd", "budget against actual spend from a FOCUS billing export"),
     "sheet": ("sheet_cmd", "the hardware/price sheet: list, show, add, export, diff, history, "

@@ -74,15 +74,36 @@ def scaled_step_flops(ref_step_flops, width_px, height_px, ref_width_px, ref_hei
 
 
 @vectorised
-def weight_bytes(params, bytes_per_param):
-    """Bytes of a network's weights: N x b [B].
+def weight_bytes(params, bytes_per_param, text_encoder_params=0.0, vae_params=0.0):
+    """Bytes of a pipeline's weights: (N + N_text + N_vae) x b [B].
 
-    >>> weight_bytes(2.57e9, 2)
-    5140000000.0
+    Parameters
+    ----------
+    params : array_like
+        N, the denoiser (UNet, transformer) or speech network [parameters].
+    bytes_per_param : array_like
+        b, bytes per weight at the precision served [B].
+    text_encoder_params, vae_params : array_like, optional
+        The other networks kept in memory [parameters]. Default 0 (the denoiser alone, the
+        bytes read at every step).
+
+    Returns
+    -------
+    float or ndarray
+        [B].
+
+    Examples
+    --------
+    SDXL in bf16: a 2.57B-parameter UNet and 817M of text encoders:
+
+    >>> weight_bytes(2.57e9, 2), weight_bytes(2.57e9, 2, 817e6)
+    (5140000000.0, 6774000000.0)
     """
     count = non_negative("params", params, "parameters")
     size = positive("bytes_per_param", bytes_per_param, "bytes per parameter")
-    return scalar_or_array(count * size)
+    text = non_negative("text_encoder_params", text_encoder_params, "parameters")
+    vae = non_negative("vae_params", vae_params, "parameters")
+    return scalar_or_array((count + text + vae) * size)
 
 
 @vectorised
@@ -282,3 +303,55 @@ def realised_time_per_byte(seconds, batch, size_bytes):
     outputs = whole_count("batch", batch, "outputs")
     size = positive("size_bytes", size_bytes, "B")
     return scalar_or_array(duration / outputs / size)
+
+
+@vectorised
+def joint_tokens(latent_tokens, text_tokens):
+    """Tokens of an MMDiT's joint attention: the latent's and the prompt's together
+    (Esser et al. 2024, SD3, sec. 4: "we concatenate the sequences of both modalities").
+
+    >>> joint_tokens(4096, 333)
+    4429.0
+    """
+    latent = positive("latent_tokens", latent_tokens, "tokens")
+    text = non_negative("text_tokens", text_tokens, "tokens")
+    return scalar_or_array(latent + text)
+
+
+@vectorised
+def precision_efficiency(compute_efficiency, precision_factor):
+    """The compute efficiency at a low-precision peak: the profile's share of peak times the
+    share of it reached at 8- or 4-bit rates (``fp8_compute_factor`` of the profiles).
+
+    >>> precision_efficiency(0.64, 0.75)
+    0.48
+    """
+    share = positive("compute_efficiency", compute_efficiency, "fraction of peak")
+    factor = positive("precision_factor", precision_factor, "fraction")
+    return scalar_or_array(share * factor)
+
+
+@vectorised
+def clip_seconds(frames, fps):
+    """Duration of a clip of ``frames`` at ``fps`` [s]: Wan2.1's 81 frames at 16 fps.
+
+    >>> clip_seconds(81, 16)
+    5.0625
+    """
+    count = positive("frames", frames, "frames")
+    rate = positive("fps", fps, "frames/s")
+    return scalar_or_array(count / rate)
+
+
+@vectorised
+def weights_fit(weight_bytes_total, memory_bytes, usable_fraction):
+    """Whether a pipeline's weights fit in the usable share of one copy's memory.
+
+    >>> weights_fit(24e9, 24e9, 0.9), weights_fit(6.8e9, 24e9, 0.9)
+    (False, True)
+    """
+    weights = non_negative("weight_bytes_total", weight_bytes_total, "B")
+    memory = positive("memory_bytes", memory_bytes, "B")
+    usable = positive("usable_fraction", usable_fraction, "fraction")
+    result = weights <= memory * usable
+    return bool(result) if np.ndim(result) == 0 else result

@@ -1,0 +1,321 @@
+"""Realistic estimates for images, video and speech: the media catalog on the roofline.
+
+A model name, a size or a duration and a deployment go in; time per output, system
+throughput, the real-time factor, the bound, memory fit and the cost per image or per minute
+come out, beside the paper's naive estimate (all FLOPs at peak) and the Cost-Per-Byte view
+(bytes of the raw output, F_byte, T_byte). Every figure is computed by the engine
+(:mod:`xlcpb.engine.media`, :mod:`xlcpb.engine.diffusion`, :mod:`xlcpb.engine.cpb`).
+
+What is counted: the denoiser (or speech network) at every step with its guidance passes, the
+text encoders once per output where the catalog gives their size, and the weights read once
+per step. Not counted: VAE decode and vocoders (no sourced FLOPs), activation memory, and the
+communication between devices of one copy (devices of a copy add their FLOP/s and bandwidth).
+The compute and memory efficiencies are the LLM serving profile's (``profile_efficiency``),
+not fitted on media measurements.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from ..data.sheet import Sheet, load_sheet, precisions, resolve_precision
+from ..engine import content, cpb, diffusion, llm, media
+from ..engine._inputs import whole_count
+from ..errors import CPBError
+from .llm import Efficiency, efficiency_inputs, profile_efficiency
+
+COUNTED = ("denoiser steps x guidance passes + text encoders once; weights read every step; "
+           "not counted: VAE decode, vocoder, activations, inter-device communication")
+ADD_ROW = "xlcpb sheet add media_models"
+
+
+@dataclass(frozen=True)
+class MediaEstimate:
+    """Everything :func:`estimate_image`, :func:`estimate_video` or :func:`estimate_speech`
+    works out for one output (an image, a clip, a speech clip); numbers are floats."""
+
+    model: str
+    hardware: str
+    modality: str
+    precision: str
+    profile: str                 # the serving profile whose efficiencies were used
+    devices: float               # every device: devices per replica x replicas
+    devices_per_replica: float
+    replicas: float
+    batch: float                 # outputs generated together on one replica
+    steps: float                 # denoising steps, or audio tokens for autoregressive speech
+    guidance_passes: float
+    output_seconds: object       # video and speech: duration [s]; images: None
+    tokens: float                # latent (or audio) tokens one pass sees
+    step_flops: float            # one pass for one output [FLOP]
+    total_flops: float           # one output: steps x passes x step + text encoders [FLOP]
+    step_s: float                # one step for the batch [s]
+    seconds_per_unit: float      # one output on one replica at the batch [s]
+    units_per_s: float           # whole system [outputs/s]
+    realtime_factor: object      # compute seconds per second of output (video, speech)
+    bound: str                   # "compute" or "memory"
+    weight_bytes: float          # every network of the pipeline [B]
+    fits: bool                   # weights within the usable memory of one replica
+    output_bytes: float          # raw output, as the paper counts it [B]
+    flops_per_byte: float        # F_byte = F_total / S (eq. 5)
+    naive_seconds: float         # the paper: F_total / peak FLOP/s of a replica (eq. 10)
+    naive_time_per_byte_s: float  # the paper's T_byte = F_byte / P (eq. 6)
+    time_per_byte_s: float       # the T_byte this deployment reaches
+    efficiency: Efficiency
+    counted: str = COUNTED
+    price_per_device_hour: object = None
+    cost_per_unit: object = None          # $ per image / per clip / per speech clip
+    cost_per_minute: object = None        # video and speech: $ per minute of output
+    naive_cost_per_unit: object = None    # the paper's C = T_byte x I x S (eq. 12)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _row(model: str, modality: str, sheet: Sheet) -> dict:
+    row = sheet.media_model(model)
+    if row["modality"] != modality:
+        raise CPBError(f"model = {model!r}: {row['name']} makes {row['modality']}, not "
+                       f"{modality}.", argument="model", value=model,
+                       fix=f"Use 'xlcpb {row['modality']}' for it, or name a model that makes {modality} "
+                           "('xlcpb sheet list --kind media_models').", kind="value")
+    return row
+
+
+def _needs(row: dict, *columns: str) -> None:
+    """Refuse a catalog row missing a figure this estimate cannot do without."""
+    missing = [column for column in columns if row.get(column) is None]
+    if missing:
+        raise CPBError(f"model = {row['id']!r}: the catalog has no {', '.join(missing)} for "
+                       f"{row['name']} (no source gave it), so it cannot be estimated.",
+                       argument="model", value=row["id"],
+                       fix=f"Add a row with {', '.join(missing)} and its source: {ADD_ROW}.",
+                       kind="value")
+
+
+def _batch(batch) -> float:
+    if isinstance(batch, str):
+        raise CPBError(f"batch = {batch!r}: media estimates take a whole number of outputs "
+                       "generated together.", argument="batch", value=batch,
+                       fix='Give a batch such as 1 or 4 ("max" needs activation memory, which '
+                           "the media estimators do not model).", kind="value")
+    return whole_count("batch", batch, "outputs")
+
+
+def _transformer_step(row: dict, tokens) -> float:
+    """One pass of a DiT / MMDiT / flow TTS over ``tokens`` (MMDiT adds the text tokens)."""
+    _needs(row, "denoiser_params", "layers", "hidden_size")
+    if row["architecture"] == "mmdit":
+        _needs(row, "text_tokens")
+        tokens = media.joint_tokens(tokens, row["text_tokens"])
+    return diffusion.transformer_step_flops(row["denoiser_params"], tokens, row["layers"],
+                                            row["hidden_size"])
+
+
+def _text_encoder_flops(row: dict) -> float:
+    if row.get("text_encoder_params") is None or row.get("text_tokens") is None:
+        return 0.0
+    return diffusion.transformer_step_flops(row["text_encoder_params"], row["text_tokens"])
+
+
+def _visual_step(row: dict, width, height, frames):
+    """(tokens one pass sees, FLOPs of that pass) for an image or video model."""
+    _needs(row, "vae_spatial_compression")
+    spatial = row["vae_spatial_compression"]
+    temporal = row.get("vae_temporal_compression") or 1
+    if row["architecture"] == "unet":
+        _needs(row, "ref_step_flops", "ref_width_px", "ref_height_px")
+        tokens = diffusion.latent_tokens(width, height, spatial, 1, frames, temporal)
+        return tokens, media.scaled_step_flops(row["ref_step_flops"], width, height,
+                                               row["ref_width_px"], row["ref_height_px"])
+    _needs(row, "patch_size")
+    tokens = diffusion.latent_tokens(width, height, spatial, row["patch_size"], frames, temporal,
+                                     row.get("patch_size_temporal") or 1)
+    return tokens, _transformer_step(row, tokens)
+
+
+def _serve(row, hardware, precision, *, modality, tokens, step_flops, steps, passes, once_flops,
+           output_bytes, output_seconds, devices, replicas, batch, price_per_hour, profile,
+           sheet, weights_read=None) -> MediaEstimate:
+    """The roofline, memory, cost and Cost-Per-Byte views common to every modality."""
+    device = sheet.hardware(hardware)
+    canonical = resolve_precision(precision)
+    spec = precisions()[canonical]
+    chosen = profile_efficiency(profile, device["vendor"])
+    rates = efficiency_inputs(chosen, canonical)
+    per_replica, copies, every_device = llm.deployment(devices, 0, replicas)
+    outputs = _batch(batch)
+    flops_per_s = cpb.hardware_flops_per_s(sheet.flops_per_s(device["id"], canonical),
+                                           per_replica)
+    bytes_per_s = llm.per_device_scaled(device["memory_bandwidth_bytes_per_s"], per_replica)
+    compute_efficiency = media.precision_efficiency(rates["compute_efficiency"],
+                                                    rates["precision_compute_factor"])
+    denoiser = row.get("denoiser_params") or 0.0
+    read = media.weight_bytes(denoiser, spec["weight_bytes"]) if weights_read is None \
+        else weights_read
+    total_weights = media.weight_bytes(denoiser, spec["weight_bytes"],
+                                       row.get("text_encoder_params") or 0.0,
+                                       row.get("vae_params") or 0.0)
+    step_s = media.pass_seconds(step_flops, outputs, passes, read, flops_per_s, bytes_per_s,
+                                compute_efficiency, chosen.memory, chosen.step_overhead_s)
+    seconds = media.run_seconds(step_s, steps, outputs, once_flops, flops_per_s,
+                                compute_efficiency)
+    bound = "compute" if media.compute_bound(step_flops, outputs, passes, read, flops_per_s,
+                                             bytes_per_s, compute_efficiency,
+                                             chosen.memory) else "memory"
+    memory = llm.per_device_scaled(device["memory_bytes"], per_replica)
+    fits = media.weights_fit(total_weights, memory, chosen.usable_memory_fraction)
+    total = media.generation_flops(step_flops, steps, passes, once_flops)
+    f_byte = cpb.flops_per_byte(total, output_bytes)
+    naive_t_byte = cpb.time_per_byte(f_byte, flops_per_s)
+    naive_seconds = cpb.generation_time(naive_t_byte, output_bytes)
+    costs = {}
+    if price_per_hour is not None:
+        cost = media.cost_per_output(price_per_hour, per_replica, seconds, outputs)
+        costs = {"price_per_device_hour": price_per_hour, "cost_per_unit": cost,
+                 "naive_cost_per_unit": cpb.cost(naive_t_byte, cpb.cost_per_second(
+                     price_per_hour, per_replica), output_bytes),
+                 "cost_per_minute": (None if output_seconds is None
+                                     else media.per_output_minute(cost, output_seconds))}
+    return MediaEstimate(
+        model=row["id"], hardware=device["id"], modality=modality, precision=canonical,
+        profile=chosen.profile, devices=every_device, devices_per_replica=per_replica,
+        replicas=copies, batch=outputs, steps=steps, guidance_passes=passes,
+        output_seconds=output_seconds, tokens=tokens, step_flops=step_flops, total_flops=total,
+        step_s=step_s, seconds_per_unit=seconds,
+        units_per_s=media.units_per_second(outputs, seconds, copies),
+        realtime_factor=(None if output_seconds is None
+                         else media.per_output_second(seconds, output_seconds)),
+        bound=bound, weight_bytes=total_weights, fits=fits, output_bytes=output_bytes,
+        flops_per_byte=f_byte, naive_seconds=naive_seconds,
+        naive_time_per_byte_s=naive_t_byte,
+        time_per_byte_s=media.realised_time_per_byte(seconds, outputs, output_bytes),
+        efficiency=chosen, **costs)
+
+
+def estimate_image(model: str, hardware: str, width_px=None, height_px=None, steps=None,
+                   precision: str = "bf16", devices=1, replicas=1, batch=1,
+                   price_per_hour=None, profile: str = "generic",
+                   sheet: Sheet | None = None) -> MediaEstimate:
+    """Generate one image with ``model`` on ``hardware``: time, throughput, memory and cost.
+
+    Parameters
+    ----------
+    model : str
+        A media catalog model: "SDXL", "FLUX.1-dev", "SD 3.5 Large"...
+    hardware : str
+        A sheet hardware name ("H100 SXM").
+    width_px, height_px, steps : int, optional
+        Image size [pixels] and denoising steps; default the model's own (catalog).
+    precision : str
+        Weights and math (bf16 default, fp16, fp8...).
+    devices : int
+        Every device: devices per replica x replicas. A replica's devices add their FLOP/s
+        and bandwidth (communication is not modelled).
+    replicas : int
+        Independent copies of the pipeline.
+    batch : int
+        Images generated together on one replica.
+    price_per_hour : float, optional
+        Price per device-hour; with it, the cost per image.
+    profile : str
+        The serving profile whose efficiencies apply (generic by default).
+
+    Examples
+    --------
+    >>> e = estimate_image("SDXL", "H100 SXM", 1024, 1024, steps=30)
+    >>> e.bound, e.tokens, e.seconds_per_unit > e.naive_seconds
+    ('compute', 16384.0, True)
+    """
+    sheet = sheet or load_sheet()
+    row = _row(model, "image", sheet)
+    width = row["default_width_px"] if width_px is None else width_px
+    height = row["default_height_px"] if height_px is None else height_px
+    count = row["default_steps"] if steps is None else steps
+    _needs(row, "default_steps", "guidance_passes")
+    tokens, step_flops = _visual_step(row, width, height, 1)
+    return _serve(row, hardware, precision, modality="image", tokens=tokens,
+                  step_flops=step_flops, steps=count, passes=row["guidance_passes"],
+                  once_flops=_text_encoder_flops(row),
+                  output_bytes=content.image_bytes(width, height), output_seconds=None,
+                  devices=devices, replicas=replicas, batch=batch,
+                  price_per_hour=price_per_hour, profile=profile, sheet=sheet)
+
+
+def estimate_video(model: str, hardware: str, seconds=None, width_px=None, height_px=None,
+                   fps=None, steps=None, precision: str = "bf16", devices=1, replicas=1,
+                   batch=1, price_per_hour=None, profile: str = "generic",
+                   sheet: Sheet | None = None) -> MediaEstimate:
+    """Generate one video clip: time, real-time factor, throughput, memory and cost per minute.
+
+    ``seconds`` x ``fps`` frames at ``width_px`` x ``height_px``; each default is the model's
+    own (its default frames at its fps). Attention over the whole clip makes a step grow
+    with the square of its length. Other parameters as :func:`estimate_image`.
+
+    Examples
+    --------
+    >>> e = estimate_video("Wan2.1-14B", "H100 SXM", 5, 1280, 720, 16)
+    >>> e.tokens, e.bound, e.realtime_factor > 100
+    (75600.0, 'compute', True)
+    """
+    sheet = sheet or load_sheet()
+    row = _row(model, "video", sheet)
+    _needs(row, "default_steps", "guidance_passes", "default_fps")
+    rate = row["default_fps"] if fps is None else fps
+    if seconds is None:
+        _needs(row, "default_frames")
+        seconds = media.clip_seconds(row["default_frames"], rate)
+    width = row["default_width_px"] if width_px is None else width_px
+    height = row["default_height_px"] if height_px is None else height_px
+    count = row["default_steps"] if steps is None else steps
+    tokens, step_flops = _visual_step(row, width, height, content.frames(seconds, rate))
+    return _serve(row, hardware, precision, modality="video", tokens=tokens,
+                  step_flops=step_flops, steps=count, passes=row["guidance_passes"],
+                  once_flops=_text_encoder_flops(row),
+                  output_bytes=content.video_bytes(seconds, rate, width, height),
+                  output_seconds=seconds, devices=devices, replicas=replicas, batch=batch,
+                  price_per_hour=price_per_hour, profile=profile, sheet=sheet)
+
+
+def estimate_speech(model: str, hardware: str, seconds=60, steps=None,
+                    precision: str = "bf16", devices=1, replicas=1, batch=1,
+                    price_per_hour=None, profile: str = "generic",
+                    sheet: Sheet | None = None) -> MediaEstimate:
+    """Synthesise ``seconds`` of speech: time, real-time factor, throughput and cost per minute.
+
+    Flow-matching TTS (F5-TTS) runs ``steps`` passes over all the clip's mel frames;
+    autoregressive models (XTTS, WaveNet) one pass per audio token or sample, each reading
+    the weights. Other parameters as :func:`estimate_image`.
+
+    Examples
+    --------
+    >>> e = estimate_speech("F5-TTS", "L4", 60)
+    >>> e.steps, e.guidance_passes, e.realtime_factor < 1
+    (32, 2, True)
+    """
+    sheet = sheet or load_sheet()
+    row = _row(model, "speech", sheet)
+    _needs(row, "tokens_per_audio_second", "sample_rate_hz")
+    tokens = content.samples(seconds, row["tokens_per_audio_second"])
+    output_bytes = content.audio_bytes(seconds, row["sample_rate_hz"])
+    common = dict(modality="speech", output_bytes=output_bytes, output_seconds=seconds,
+                  once_flops=0.0, devices=devices, replicas=replicas, batch=batch,
+                  price_per_hour=price_per_hour, profile=profile, sheet=sheet)
+    if row["architecture"] == "flow-tts":
+        _needs(row, "default_steps", "guidance_passes")
+        count = row["default_steps"] if steps is None else steps
+        return _serve(row, hardware, precision, tokens=tokens,
+                      step_flops=_transformer_step(row, tokens), steps=count,
+                      passes=row["guidance_passes"], **common)
+    if steps is not None:
+        raise CPBError(f"steps = {steps!r}: {row['name']} generates one audio token per pass; "
+                       "it has no denoising steps.", argument="steps", value=steps,
+                       fix="Leave steps out for an autoregressive speech model.", kind="value")
+    if row.get("flops_per_audio_token") is not None:
+        per_token = row["flops_per_audio_token"]
+    else:
+        _needs(row, "denoiser_params")
+        per_token = diffusion.transformer_step_flops(row["denoiser_params"], 1)
+    return _serve(row, hardware, precision, tokens=1.0, step_flops=per_token, steps=tokens,
+                  passes=1, weights_read=None if row.get("denoiser_params") else 0.0,
+                  **common)
