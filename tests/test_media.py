@@ -5,14 +5,18 @@ import json
 
 import numpy as np
 import pytest
+import xlwings as xw
 from hypothesis import given
 from hypothesis import strategies as st
 
+from excel_calls import excel, scalar
+from xlcpb import udfs
 from xlcpb.cli import main
 from xlcpb.data.sheet import load_bundled, load_sheet
 from xlcpb.engine import media
 from xlcpb.engine.diffusion import denoising_flops, latent_tokens, transformer_step_flops
 from xlcpb.errors import CPBError
+from xlcpb.estimators.media import estimate_image, estimate_speech, estimate_video
 
 
 def test_dit_xl2_matches_the_papers_gflops():
@@ -199,3 +203,26 @@ def test_models_without_a_sourced_figure_or_of_another_modality_are_refused(caps
     assert main(["image", "Wan2.1-14B", "L4"]) == 2
     assert "makes video" in capsys.readouterr().err
     assert main(["image", "SDXL", "L4", "--batch", "max"]) == 2
+
+
+# -- Excel: CPB_IMAGE_*, CPB_VIDEO_*, CPB_SPEECH_* through xlwings' call path --------------
+
+def test_excel_functions_equal_the_estimators():
+    seconds = scalar(udfs, "cpb_image_seconds", "SDXL", "H100 SXM", 1024, 1024, 30)
+    assert seconds == estimate_image("SDXL", "H100 SXM", 1024, 1024, 30).seconds_per_unit
+    cost = scalar(udfs, "cpb_image_cost", "SDXL", "H100 SXM", 2.5, 1024, 1024, 30)
+    assert cost == pytest.approx(2.5 * seconds / 3600, rel=1e-12)
+    per_minute = scalar(udfs, "cpb_video_cost_per_minute", "Wan2.1-14B", "H100 SXM", 2.5, 5,
+                        1280, 720, 16)
+    clip = estimate_video("Wan2.1-14B", "H100 SXM", 5, 1280, 720, 16, price_per_hour=2.5)
+    assert per_minute == pytest.approx(clip.cost_per_minute, rel=1e-12)
+    speech = scalar(udfs, "cpb_speech_seconds", "F5-TTS", "L4", 60)
+    assert speech == estimate_speech("F5-TTS", "L4", 60).seconds_per_unit
+
+
+def test_excel_ranges_of_sizes_and_errors_in_cells():
+    got = excel(udfs, "cpb_image_seconds", "SDXL", "H100 SXM", [512, 1024], [512, 1024], 30)
+    assert got[0][0] < got[1][0]
+    # A single-cell error reaches Office.js as the error code and the message, one line.
+    with pytest.raises(xw.XlwingsError, match="#VALUE!.*tokens_per_audio_second"):
+        scalar(udfs, "cpb_speech_seconds", "Kokoro-82M", "L4", 60)

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+import numpy as np
+
 from ..data.sheet import Sheet, load_sheet, precisions, resolve_precision
 from ..engine import content, cpb, diffusion, llm, media
 from ..engine._inputs import whole_count
@@ -102,6 +104,20 @@ def _batch(batch) -> float:
     return whole_count("batch", batch, "outputs")
 
 
+def _refuse_unless_fits(fits, row: dict, device: dict, weights) -> None:
+    """A pipeline whose weights do not fit gets an error, never a time it cannot reach."""
+    fits = np.asarray(fits)
+    if fits.all():
+        return
+    index = int(np.flatnonzero(~fits.ravel())[0])
+    where = "" if fits.ndim == 0 else f" (item {index + 1} of {fits.size})"
+    raise CPBError(f"devices{where}: {row['name']}'s weights ({float(np.max(weights)):.3g} B) "
+                   f"do not fit in the usable memory of one copy on {device['name']}.",
+                   argument="devices" + where, value=None,
+                   fix="Give more devices per replica (devices / replicas) or a smaller "
+                       "precision such as fp8.", kind="num")
+
+
 def _transformer_step(row: dict, tokens) -> float:
     """One pass of a DiT / MMDiT / flow TTS over ``tokens`` (MMDiT adds the text tokens)."""
     _needs(row, "denoiser_params", "layers", "hidden_size")
@@ -160,11 +176,12 @@ def _serve(row, hardware, precision, *, modality, tokens, step_flops, steps, pas
                                 compute_efficiency, chosen.memory, chosen.step_overhead_s)
     seconds = media.run_seconds(step_s, steps, outputs, once_flops, flops_per_s,
                                 compute_efficiency)
-    bound = "compute" if media.compute_bound(step_flops, outputs, passes, read, flops_per_s,
-                                             bytes_per_s, compute_efficiency,
-                                             chosen.memory) else "memory"
+    bound = np.where(media.compute_bound(step_flops, outputs, passes, read, flops_per_s,
+                                         bytes_per_s, compute_efficiency, chosen.memory),
+                     "compute", "memory")
     memory = llm.per_device_scaled(device["memory_bytes"], per_replica)
     fits = media.weights_fit(total_weights, memory, chosen.usable_memory_fraction)
+    _refuse_unless_fits(fits, row, device, total_weights)
     total = media.generation_flops(step_flops, steps, passes, once_flops)
     f_byte = cpb.flops_per_byte(total, output_bytes)
     naive_t_byte = cpb.time_per_byte(f_byte, flops_per_s)
@@ -186,7 +203,7 @@ def _serve(row, hardware, precision, *, modality, tokens, step_flops, steps, pas
         units_per_s=media.units_per_second(outputs, seconds, copies),
         realtime_factor=(None if output_seconds is None
                          else media.per_output_second(seconds, output_seconds)),
-        bound=bound, weight_bytes=total_weights, fits=fits, output_bytes=output_bytes,
+        bound=str(bound) if np.ndim(bound) == 0 else bound, weight_bytes=total_weights, fits=fits, output_bytes=output_bytes,
         flops_per_byte=f_byte, naive_seconds=naive_seconds,
         naive_time_per_byte_s=naive_t_byte,
         time_per_byte_s=media.realised_time_per_byte(seconds, outputs, output_bytes),
