@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..data.sheet import load_sheet
-from ..estimators.media import COUNTED, estimate_image, estimate_speech, estimate_video
+from ..estimators.media import COUNTED, DEFAULT_PROFILE, estimate_image, estimate_speech, estimate_video
 from .commands import help_of
 from .options import add_format, number
 from .output import emit
@@ -55,7 +55,7 @@ def register(subparsers) -> None:
         parser = subparsers.add_parser(
             modality, help=help_of(modality),
             description=f"{DESCRIPTIONS[modality]} Counted: {COUNTED}. Efficiencies: the "
-                        "serving profile's (--profile), fitted on LLM measurements.",
+                        "profile's (--profile), fitted on published timings.",
             epilog=EXAMPLES[modality], formatter_class=argparse.RawDescriptionHelpFormatter)
         parser.add_argument("model", help="a media catalog model ('xlcpb sheet list --kind "
                                           "media_models')")
@@ -83,8 +83,9 @@ def register(subparsers) -> None:
                             help="outputs generated together on one replica (default 1)")
         parser.add_argument("--price-per-hour", type=number,
                             help="per device; default the sheet's lowest on-demand price")
-        parser.add_argument("--profile", default="generic",
-                            help="the serving profile whose efficiencies apply (generic)")
+        parser.add_argument("--profile", default=DEFAULT_PROFILE,
+                            help="diffusers (default): fitted on published diffusers timings; "
+                                 "or an LLM serving profile such as generic")
         parser.add_argument("--sheet", metavar="DIR", help="folder of your own sheet")
         add_format(parser)
         parser.set_defaults(run=run, modality=modality)

@@ -10,22 +10,27 @@ What is counted: the denoiser (or speech network) at every step with its guidanc
 text encoders once per output where the catalog gives their size, and the weights read once
 per step. Not counted: VAE decode and vocoders (no sourced FLOPs), activation memory, and the
 communication between devices of one copy (devices of a copy add their FLOP/s and bandwidth).
-The compute and memory efficiencies are the LLM serving profile's (``profile_efficiency``),
-not fitted on media measurements.
+The compute efficiency and step overhead are the media profile's (``media_profiles.toml``),
+fitted on published diffusers timings (:mod:`.media_calibration`); the memory efficiency and
+usable memory are the generic LLM profile's.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 
+from ..data.bundled import bundled_toml
 from ..data.sheet import Sheet, load_sheet, precisions, resolve_precision
 from ..engine import content, cpb, diffusion, llm, media
 from ..engine._inputs import whole_count
 from ..errors import CPBError
 from .llm import Efficiency, efficiency_inputs, profile_efficiency
 
+MEDIA_PROFILES_FILE = "media_profiles.toml"
+DEFAULT_PROFILE = "diffusers"
 COUNTED = ("denoiser steps x guidance passes + text encoders once; weights read every step; "
            "not counted: VAE decode, vocoder, activations, inter-device communication")
 ADD_ROW = "xlcpb sheet add media_models"
@@ -72,6 +77,22 @@ class MediaEstimate:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+@lru_cache(maxsize=1)
+def media_profiles() -> dict:
+    """The fitted media profiles of ``media_profiles.toml``, by name."""
+    return bundled_toml(MEDIA_PROFILES_FILE)["profiles"]
+
+
+def media_efficiency(profile: str = DEFAULT_PROFILE, vendor: str | None = None) -> Efficiency:
+    """A media profile's compute efficiency and step overhead over the generic LLM profile's
+    other fields; any other name is an LLM serving profile, used as it is."""
+    fitted = media_profiles().get(str(profile).strip().lower())
+    if fitted is None:
+        return profile_efficiency(profile, vendor)
+    return replace(profile_efficiency("generic", vendor), compute=fitted["compute_efficiency"],
+                   step_overhead_s=fitted["step_overhead_s"], profile=str(profile).lower())
 
 
 def _row(model: str, modality: str, sheet: Sheet) -> dict:
@@ -152,12 +173,12 @@ def _visual_step(row: dict, width, height, frames):
 
 def _serve(row, hardware, precision, *, modality, tokens, step_flops, steps, passes, once_flops,
            output_bytes, output_seconds, devices, replicas, batch, price_per_hour, profile,
-           sheet, weights_read=None) -> MediaEstimate:
+           sheet, efficiency=None, weights_read=None) -> MediaEstimate:
     """The roofline, memory, cost and Cost-Per-Byte views common to every modality."""
     device = sheet.hardware(hardware)
     canonical = resolve_precision(precision)
     spec = precisions()[canonical]
-    chosen = profile_efficiency(profile, device["vendor"])
+    chosen = efficiency or media_efficiency(profile, device["vendor"])
     rates = efficiency_inputs(chosen, canonical)
     per_replica, copies, every_device = llm.deployment(devices, 0, replicas)
     outputs = _batch(batch)
@@ -212,7 +233,8 @@ def _serve(row, hardware, precision, *, modality, tokens, step_flops, steps, pas
 
 def estimate_image(model: str, hardware: str, width_px=None, height_px=None, steps=None,
                    precision: str = "bf16", devices=1, replicas=1, batch=1,
-                   price_per_hour=None, profile: str = "generic",
+                   price_per_hour=None, profile: str = DEFAULT_PROFILE,
+                   efficiency: Efficiency | None = None,
                    sheet: Sheet | None = None) -> MediaEstimate:
     """Generate one image with ``model`` on ``hardware``: time, throughput, memory and cost.
 
@@ -236,7 +258,10 @@ def estimate_image(model: str, hardware: str, width_px=None, height_px=None, ste
     price_per_hour : float, optional
         Price per device-hour; with it, the cost per image.
     profile : str
-        The serving profile whose efficiencies apply (generic by default).
+        "diffusers" (default): the media profile fitted on published diffusers timings
+        (``media_profiles.toml``); or an LLM serving profile (generic, tensorrt-llm...).
+    efficiency : Efficiency, optional
+        Instead of the profile's (calibration uses it).
 
     Examples
     --------
@@ -256,12 +281,14 @@ def estimate_image(model: str, hardware: str, width_px=None, height_px=None, ste
                   once_flops=_text_encoder_flops(row),
                   output_bytes=content.image_bytes(width, height), output_seconds=None,
                   devices=devices, replicas=replicas, batch=batch,
-                  price_per_hour=price_per_hour, profile=profile, sheet=sheet)
+                  price_per_hour=price_per_hour, profile=profile, efficiency=efficiency,
+                  sheet=sheet)
 
 
 def estimate_video(model: str, hardware: str, seconds=None, width_px=None, height_px=None,
                    fps=None, steps=None, precision: str = "bf16", devices=1, replicas=1,
-                   batch=1, price_per_hour=None, profile: str = "generic",
+                   batch=1, price_per_hour=None, profile: str = DEFAULT_PROFILE,
+                   efficiency: Efficiency | None = None,
                    sheet: Sheet | None = None) -> MediaEstimate:
     """Generate one video clip: time, real-time factor, throughput, memory and cost per minute.
 
@@ -291,12 +318,14 @@ def estimate_video(model: str, hardware: str, seconds=None, width_px=None, heigh
                   once_flops=_text_encoder_flops(row),
                   output_bytes=content.video_bytes(seconds, rate, width, height),
                   output_seconds=seconds, devices=devices, replicas=replicas, batch=batch,
-                  price_per_hour=price_per_hour, profile=profile, sheet=sheet)
+                  price_per_hour=price_per_hour, profile=profile, efficiency=efficiency,
+                  sheet=sheet)
 
 
 def estimate_speech(model: str, hardware: str, seconds=60, steps=None,
                     precision: str = "bf16", devices=1, replicas=1, batch=1,
-                    price_per_hour=None, profile: str = "generic",
+                    price_per_hour=None, profile: str = DEFAULT_PROFILE,
+                    efficiency: Efficiency | None = None,
                     sheet: Sheet | None = None) -> MediaEstimate:
     """Synthesise ``seconds`` of speech: time, real-time factor, throughput and cost per minute.
 
@@ -317,7 +346,8 @@ def estimate_speech(model: str, hardware: str, seconds=60, steps=None,
     output_bytes = content.audio_bytes(seconds, row["sample_rate_hz"])
     common = dict(modality="speech", output_bytes=output_bytes, output_seconds=seconds,
                   once_flops=0.0, devices=devices, replicas=replicas, batch=batch,
-                  price_per_hour=price_per_hour, profile=profile, sheet=sheet)
+                  price_per_hour=price_per_hour, profile=profile, efficiency=efficiency,
+                  sheet=sheet)
     if row["architecture"] == "flow-tts":
         _needs(row, "default_steps", "guidance_passes")
         count = row["default_steps"] if steps is None else steps

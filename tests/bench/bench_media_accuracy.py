@@ -1,0 +1,47 @@
+"""Benchmark: the media estimators and the paper's formula against published timings.
+
+Every row of the packaged ``media_measurements.csv`` (sourced, with full conditions): the
+measured end-to-end seconds, the paper's naive estimate (all FLOPs at peak FLOP/s), ours with
+the packaged "diffusers" profile, with the LLM "generic" profile it would borrow otherwise, and
+leave-one-source-out (each publication scored by a fit that never saw it); then the median
+and worst error factor per modality. Goal (issue 15): median <= 1.5x, worst <= 3x.
+Run: ``.venv/bin/python tests/bench/bench_media_accuracy.py``
+"""
+
+import time
+
+from xlcpb.engine.accuracy import error_factor
+from xlcpb.estimators.media_calibration import (fit, leave_one_source_out,
+                                                load_media_measurements, predict, score,
+                                                summary)
+
+
+def main() -> None:
+    started = time.perf_counter()
+    rows = load_media_measurements()
+    packaged = score(rows)
+    held_out = {row["id"]: row for row in leave_one_source_out(rows)}
+    generic = {row["id"]: predict(row, profile="generic")[0] for row in rows}
+    print(f"{'measurement':<22} {'model':<13} {'hardware':<15} {'measured':>9} {'paper':>8} "
+          f"{'generic':>8} {'ours':>8} {'LOSO':>8} {'ours x':>7}")
+    for row in packaged:
+        print(f"{row['id']:<22} {row['model']:<13} {row['hardware']:<15} "
+              f"{row['measured_seconds']:>9.4g} {row['paper']:>8.4g} {generic[row['id']]:>8.4g} "
+              f"{row['ours']:>8.4g} {held_out[row['id']]['ours']:>8.4g} "
+              f"{error_factor(row['ours_log10_error']):>7.2f}")
+    print(f"\nrefit on every row: {fit(rows)} (packaged profile: media_profiles.toml)")
+    for title, scored in (("packaged profile (fitted on all rows)", packaged),
+                          ("leave-one-source-out", list(held_out.values()))):
+        print(f"\n{title}")
+        print(f"{'':<8} {'n':>3} {'ours median':>12} {'ours worst':>11} {'paper median':>13} "
+              f"{'paper worst':>12}")
+        for name, entry in summary(scored).items():
+            print(f"{name:<8} {entry['n']:>3} {entry['ours'][0]:>11.2f}x "
+                  f"{entry['ours'][1]:>10.2f}x {entry['paper'][0]:>12.2f}x "
+                  f"{entry['paper'][1]:>11.2f}x")
+    print("\nspeech: no published timing on a sheet GPU with full conditions yet (not scored)")
+    print(f"\n{time.perf_counter() - started:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
