@@ -18,6 +18,7 @@ from xlcpb.engine.diffusion import denoising_flops, latent_tokens, transformer_s
 from xlcpb.errors import CPBError
 from xlcpb.estimators.media import (estimate_image, estimate_speech, estimate_video,
                                     media_profiles)
+from xlcpb.estimators.llm import profile_efficiency
 from xlcpb.estimators.media_calibration import fit, load_media_measurements, score
 
 
@@ -190,9 +191,10 @@ def test_autoregressive_speech_is_memory_bound_one_token_at_a_time(capsys):
     got = _json_of(capsys, ["speech", "XTTS-v2", "L4", "--seconds", "60", "--profile",
                             "generic"])
     assert got["bound"] == "memory" and got["steps"] == pytest.approx(60 * 21.53)
-    # Each of the 1,291.8 tokens reads 443M bf16 weights at 300 GB/s x 0.92, plus the LLM
-    # generic profile's 4 ms per step.
-    token = 443e6 * 2 / (300e9 * 0.92) + 0.004
+    # Each of the 1,291.8 tokens reads 443M bf16 weights at 300 GB/s x the LLM generic
+    # profile's memory efficiency, plus its fixed time per step.
+    generic = profile_efficiency("generic", "NVIDIA")
+    token = 443e6 * 2 / (300e9 * generic.memory) + generic.step_overhead_s
     assert got["seconds_per_unit"] == pytest.approx(60 * 21.53 * token, rel=1e-9)
 
 
