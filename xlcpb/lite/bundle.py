@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from .. import __version__
+from ..excel.contract import functions
 from ..workbook.files import atomic_output
 
 # The Excel functions and what they import, nothing else: the CLI, workbook writers,
@@ -50,9 +51,16 @@ def _imports(module: str, path: Path):
             yield from (alias.name for alias in node.names)
 
 
+def callee_modules() -> list[str]:
+    """The modules ``functions.toml`` names as callees: the functions import them by name
+    (``excel.contract.callee``), which no import statement shows."""
+    return [f"xlcpb.{function.calls.partition(':')[0]}" for function in functions().values()
+            if function.calls]
+
+
 def needed_modules(root: Path) -> dict[str, Path]:
     """Every module the Excel functions import, with its parent packages: module -> file."""
-    found, todo = {}, list(ENTRY_MODULES)
+    found, todo = {}, list(ENTRY_MODULES) + callee_modules()
     while todo:
         module = todo.pop()
         path = _source(root, module) if module.split(".")[0] == "xlcpb" else None
