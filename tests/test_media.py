@@ -151,13 +151,14 @@ def _json_of(capsys, argv):
 
 
 def test_sdxl_image_by_hand(capsys):
-    # 30 steps x (2 x 5.97752e12 FLOP / (989.5e12 FLOP/s x 0.39) + 23 ms) plus CLIP text
-    # encoders 2 x 817e6 x 77 FLOPs at the same rate, at $2.50 per device-hour; 0.39 and
-    # 23 ms are the diffusers profile's (media_profiles.toml, refitted below).
+    # 30 steps x (2 x 5.97752e12 FLOP / (989.5e12 FLOP/s x e_c) + t_step) plus CLIP text
+    # encoders 2 x 817e6 x 77 FLOPs at the same rate, at $2.50 per device-hour; e_c and
+    # t_step are the diffusers profile's (media_profiles.toml, refitted below).
     got = _json_of(capsys, ["image", "SDXL", "H100 SXM", "--width", "1024", "--height", "1024",
                             "--steps", "30", "--price-per-hour", "2.50"])
-    rate = 989.5e12 * 0.39
-    step = 2 * 5.97752e12 / rate + 0.023
+    profile = media_profiles()["diffusers"]
+    rate = 989.5e12 * profile["compute_efficiency"]
+    step = 2 * 5.97752e12 / rate + profile["step_overhead_s"]
     seconds = 30 * step + 2 * 817e6 * 77 / rate
     assert got["seconds_per_unit"] == pytest.approx(seconds, rel=1e-12)
     assert got["units_per_s"] == pytest.approx(1 / seconds, rel=1e-12)
