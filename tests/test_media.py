@@ -6,7 +6,7 @@ import json
 import numpy as np
 import pytest
 import xlwings as xw
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from excel_calls import excel, scalar
@@ -249,3 +249,15 @@ def test_the_packaged_media_profile_is_the_fit_of_the_packaged_measurements():
 def test_the_fitted_profile_beats_the_papers_formula_on_every_measurement():
     for row in score(load_media_measurements()):
         assert row["ours_log10_error"] < row["paper_log10_error"], row["id"]
+
+
+@settings(max_examples=25, deadline=None)
+@given(steps=st.integers(1, 100), more=st.integers(1, 100), devices=st.sampled_from([1, 2, 4, 8]),
+       extra=st.sampled_from([1, 2, 4]))
+def test_estimates_take_longer_with_more_steps_and_never_with_more_devices(steps, more, devices,
+                                                                          extra):
+    def seconds(count, gpus):
+        return estimate_video("Wan2.1-1.3B", "H100 SXM", 5, 832, 480, 16, steps=count,
+                              devices=gpus).seconds_per_unit
+    assert seconds(steps + more, devices) > seconds(steps, devices)
+    assert seconds(steps, devices * extra) <= seconds(steps, devices)
