@@ -261,3 +261,18 @@ def test_estimates_take_longer_with_more_steps_and_never_with_more_devices(steps
                               devices=gpus).seconds_per_unit
     assert seconds(steps + more, devices) > seconds(steps, devices)
     assert seconds(steps, devices * extra) <= seconds(steps, devices)
+
+
+def test_a_copy_split_over_devices_pays_its_all_reduces():
+    one = estimate_video("HunyuanVideo", "H100 SXM", devices=1)
+    eight = estimate_video("HunyuanVideo", "H100 SXM", devices=8)
+    # 8x the FLOP/s, but every step adds 120 all-reduces of 119,056 x 3,072 bf16 values.
+    assert one.seconds_per_unit / 8 < eight.seconds_per_unit < one.seconds_per_unit
+    generic = profile_efficiency("generic", "NVIDIA")
+    comm = media.split_step_comm_seconds(118_800 + 256, 3072, 60, 1, 1, 8, 900e9,
+                                         generic.link_efficiency, generic.allreduce_latency_s)
+    overhead = media_profiles()["diffusers"]["step_overhead_s"]
+    assert eight.step_s == pytest.approx((one.step_s - overhead) / 8 + overhead + comm,
+                                         rel=1e-9)
+    with pytest.raises(CPBError, match="cannot be timed split"):
+        estimate_image("SDXL", "H100 SXM", devices=2)

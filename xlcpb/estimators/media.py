@@ -8,8 +8,9 @@ come out, beside the paper's naive estimate (all FLOPs at peak) and the Cost-Per
 
 What is counted: the denoiser (or speech network) at every step with its guidance passes, the
 text encoders once per output where the catalog gives their size, and the weights read once
-per step. Not counted: VAE decode and vocoders (no sourced FLOPs), activation memory, and the
-communication between devices of one copy (devices of a copy add their FLOP/s and bandwidth).
+per step; when one copy is split over several devices, tensor parallelism's two all-reduces
+per layer, as the LLM estimator counts them. Not counted: VAE decode and vocoders (no sourced
+FLOPs) and activation memory.
 The compute efficiency and step overhead are the media profile's (``media_profiles.toml``),
 fitted on published diffusers timings (:mod:`.media_calibration`); the memory efficiency and
 usable memory are the generic LLM profile's.
@@ -32,7 +33,8 @@ from .llm import Efficiency, efficiency_inputs, profile_efficiency
 MEDIA_PROFILES_FILE = "media_profiles.toml"
 DEFAULT_PROFILE = "diffusers"
 COUNTED = ("denoiser steps x guidance passes + text encoders once; weights read every step; "
-           "not counted: VAE decode, vocoder, activations, inter-device communication")
+           "tensor-parallel all-reduces when a copy spans devices; not counted: VAE decode, "
+           "vocoder, activations")
 ADD_ROW = "xlcpb sheet add media_models"
 
 
@@ -125,6 +127,28 @@ def _batch(batch) -> float:
     return whole_count("batch", batch, "outputs")
 
 
+def _comm_seconds(row: dict, device: dict, tokens, batch, passes, per_replica, chosen):
+    """A step's all-reduces when one copy is split over several devices (0 on one device)."""
+    if not np.any(np.asarray(per_replica) > 1):
+        return 0.0
+    if row.get("layers") is None or row.get("hidden_size") is None:
+        raise CPBError(f"devices: {row['name']} cannot be timed split over several devices: the "
+                       "catalog has no layers and hidden size for it.", argument="devices",
+                       value=None, fix="Give one device per replica (devices = replicas).",
+                       kind="value")
+    link = device.get("interconnect_bandwidth_bytes_per_s")
+    if link is None:
+        raise CPBError(f"hardware = {device['name']!r}: no interconnect bandwidth in the sheet, "
+                       "so a copy split over devices cannot be timed.", argument="hardware",
+                       value=device["name"], fix="Add interconnect_bandwidth_bytes_per_s to its "
+                       "sheet row, or use one device per replica.", kind="value")
+    if row["architecture"] == "mmdit":
+        tokens = media.joint_tokens(tokens, row["text_tokens"])
+    return media.split_step_comm_seconds(tokens, row["hidden_size"], row["layers"], batch,
+                                         passes, per_replica, link, chosen.link_efficiency,
+                                         chosen.allreduce_latency_s, chosen.activation_bytes)
+
+
 def _refuse_unless_fits(fits, row: dict, device: dict, weights) -> None:
     """A pipeline whose weights do not fit gets an error, never a time it cannot reach."""
     fits = np.asarray(fits)
@@ -193,8 +217,10 @@ def _serve(row, hardware, precision, *, modality, tokens, step_flops, steps, pas
     total_weights = media.weight_bytes(denoiser, spec["weight_bytes"],
                                        row.get("text_encoder_params") or 0.0,
                                        row.get("vae_params") or 0.0)
+    comm_s = _comm_seconds(row, device, tokens, outputs, passes, per_replica, chosen)
     step_s = media.pass_seconds(step_flops, outputs, passes, read, flops_per_s, bytes_per_s,
-                                compute_efficiency, chosen.memory, chosen.step_overhead_s)
+                                compute_efficiency, chosen.memory, chosen.step_overhead_s,
+                                comm_s)
     seconds = media.run_seconds(step_s, steps, outputs, once_flops, flops_per_s,
                                 compute_efficiency)
     bound = np.where(media.compute_bound(step_flops, outputs, passes, read, flops_per_s,
@@ -250,7 +276,7 @@ def estimate_image(model: str, hardware: str, width_px=None, height_px=None, ste
         Weights and math (bf16 default, fp16, fp8...).
     devices : int
         Every device: devices per replica x replicas. A replica's devices add their FLOP/s
-        and bandwidth (communication is not modelled).
+        and bandwidth, and exchange two all-reduces per layer every step (transformers only).
     replicas : int
         Independent copies of the pipeline.
     batch : int
