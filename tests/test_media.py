@@ -276,3 +276,19 @@ def test_a_copy_split_over_devices_pays_its_all_reduces():
                                          rel=1e-9)
     with pytest.raises(CPBError, match="cannot be timed split"):
         estimate_image("SDXL", "H100 SXM", devices=2)
+
+
+def test_the_papers_wavenet_case_is_the_naive_view_of_xlcpb_speech(capsys):
+    # Section 6.2: 1e9 FLOPs per sample, 24,000 samples/s, 16-bit, one V100 at 125 TFLOP/s,
+    # $2.50 per hour: F_byte 5e8 (eq. 15), T_byte 4e-6 s (eq. 17), t 11.52 s (eq. 18),
+    # C $0.008 (eq. 20).
+    got = _json_of(capsys, ["speech", "WaveNet", "V100 SXM2 16GB", "--precision", "fp16",
+                            "--price-per-hour", "2.50"])
+    assert got["output_bytes"] == 2_880_000
+    assert got["flops_per_byte"] == pytest.approx(5e8)
+    assert got["naive_time_per_byte_s"] == pytest.approx(4e-6)
+    assert got["naive_seconds"] == pytest.approx(11.52)
+    assert got["naive_cost_per_unit"] == pytest.approx(0.008)
+    # Realistically one sample at a time: 1,440,000 sequential steps, each at least the
+    # profile's fixed time per step, so far slower than the paper's figure.
+    assert got["seconds_per_unit"] > 1_440_000 * media_profiles()["diffusers"]["step_overhead_s"]
