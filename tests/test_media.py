@@ -69,8 +69,8 @@ def test_bad_input_names_the_argument():
 def test_catalog_holds_the_models_people_budget_with_their_published_shapes():
     sheet = load_bundled()
     wanted = ["SDXL", "SD 1.5", "SD 3.5 Large", "FLUX.1-dev", "FLUX.1-schnell", "Wan2.1-14B",
-              "Wan2.1-1.3B", "HunyuanVideo", "CogVideoX-5B", "LTX-Video", "Mochi", "F5-TTS", "Kokoro-82M",
-              "XTTS-v2", "WaveNet"]
+              "Wan2.1-1.3B", "HunyuanVideo", "CogVideoX-5B", "LTX-Video", "Mochi", "F5-TTS",
+              "Kokoro-82M", "XTTS-v2", "WaveNet"]
     rows = {name: sheet.media_model(name) for name in wanted}
     assert all(row["source_url"] and row["checked_on"] for row in rows.values())
     # Wan2.1 wan_t2v_14B.py: dim 5120, 40 layers, patch (1, 2, 2), vae_stride (4, 8, 8).

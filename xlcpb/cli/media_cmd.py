@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 
 from ..data.sheet import load_sheet
-from ..estimators.media import COUNTED, DEFAULT_PROFILE, estimate_image, estimate_speech, estimate_video
+from ..estimators.media import (COUNTED, DEFAULT_PROFILE, estimate_image, estimate_speech,
+                                estimate_video)
 from .commands import help_of
 from .options import add_format, number
 from .output import emit

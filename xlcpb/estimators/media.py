@@ -102,7 +102,8 @@ def _row(model: str, modality: str, sheet: Sheet) -> dict:
     if row["modality"] != modality:
         raise CPBError(f"model = {model!r}: {row['name']} makes {row['modality']}, not "
                        f"{modality}.", argument="model", value=model,
-                       fix=f"Use 'xlcpb {row['modality']}' for it, or name a model that makes {modality} "
+                       fix=f"Use 'xlcpb {row['modality']}' for it, or name a model that makes "
+                           f"{modality} "
                            "('xlcpb sheet list --kind media_models').", kind="value")
     return row
 
@@ -250,7 +251,8 @@ def _serve(row, hardware, precision, *, modality, tokens, step_flops, steps, pas
         units_per_s=media.units_per_second(outputs, seconds, copies),
         realtime_factor=(None if output_seconds is None
                          else media.per_output_second(seconds, output_seconds)),
-        bound=str(bound) if np.ndim(bound) == 0 else bound, weight_bytes=total_weights, fits=fits, output_bytes=output_bytes,
+        bound=str(bound) if np.ndim(bound) == 0 else bound, weight_bytes=total_weights,
+        fits=fits, output_bytes=output_bytes,
         flops_per_byte=f_byte, naive_seconds=naive_seconds,
         naive_time_per_byte_s=naive_t_byte,
         time_per_byte_s=media.realised_time_per_byte(seconds, outputs, output_bytes),
