@@ -28,6 +28,7 @@ _EXPORTS = {
     "estimators.case_studies": ("case_studies",),
     "estimators.content_cost": ("estimate_content",),
     "estimators.llm": ("estimate_llm", "implied_efficiency"),
+    "estimators.media": ("estimate_image", "estimate_speech", "estimate_video"),
 }
 _HOME = {name: module for module, names in _EXPORTS.items() for name in names}
 __all__ = ["__version__", *sorted(_HOME)]
