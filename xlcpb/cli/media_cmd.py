@@ -84,9 +84,11 @@ def register(subparsers) -> None:
                             help="outputs generated together on one replica (default 1)")
         parser.add_argument("--price-per-hour", type=number,
                             help="per device; default the sheet's lowest on-demand price")
-        parser.add_argument("--profile", default=DEFAULT_PROFILE,
-                            help="diffusers (default): fitted on published diffusers timings; "
-                                 "or an LLM serving profile such as generic")
+        parser.add_argument("--profile", default=None if modality == "speech" else
+                            DEFAULT_PROFILE,
+                            help="diffusers (default; for speech, autoregressive models take "
+                                 "the LLM decode profile generic): fitted on published "
+                                 "diffusers timings; or an LLM serving profile such as generic")
         parser.add_argument("--sheet", metavar="DIR", help="folder of your own sheet")
         add_format(parser)
         parser.set_defaults(run=run, modality=modality)

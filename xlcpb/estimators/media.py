@@ -32,6 +32,7 @@ from .llm import Efficiency, efficiency_inputs, profile_efficiency
 
 MEDIA_PROFILES_FILE = "media_profiles.toml"
 DEFAULT_PROFILE = "diffusers"
+DECODE_PROFILE = "generic"  # autoregressive speech tokens are decode steps (serving_profiles)
 COUNTED = ("denoiser steps x guidance passes + text encoders once; weights read every step; "
            "tensor-parallel all-reduces when a copy spans devices; not counted: VAE decode, "
            "vocoder, activations")
@@ -352,14 +353,18 @@ def estimate_video(model: str, hardware: str, seconds=None, width_px=None, heigh
 
 def estimate_speech(model: str, hardware: str, seconds=60, steps=None,
                     precision: str = "bf16", devices=1, replicas=1, batch=1,
-                    price_per_hour=None, profile: str = DEFAULT_PROFILE,
+                    price_per_hour=None, profile: str | None = None,
                     efficiency: Efficiency | None = None,
                     sheet: Sheet | None = None) -> MediaEstimate:
     """Synthesise ``seconds`` of speech: time, real-time factor, throughput and cost per minute.
 
     Flow-matching TTS (F5-TTS) runs ``steps`` passes over all the clip's mel frames;
     autoregressive models (XTTS, WaveNet) one pass per audio token or sample, each reading
-    the weights. Other parameters as :func:`estimate_image`.
+    the weights. ``profile`` defaults by architecture: a flow model's steps are denoising
+    passes (the "diffusers" profile); an autoregressive model's are decode steps, timed as
+    the LLM serving estimator times them (its "generic" profile, fitted on decode) - a
+    diffusion pipeline's fixed 23 ms per step would be charged 1.44 million times for a
+    minute of WaveNet. Other parameters as :func:`estimate_image`.
 
     Examples
     --------
@@ -370,6 +375,8 @@ def estimate_speech(model: str, hardware: str, seconds=60, steps=None,
     sheet = sheet or load_sheet()
     row = _row(model, "speech", sheet)
     _needs(row, "tokens_per_audio_second", "sample_rate_hz")
+    if profile is None:
+        profile = DEFAULT_PROFILE if row["architecture"] == "flow-tts" else DECODE_PROFILE
     tokens = content.samples(seconds, row["tokens_per_audio_second"])
     output_bytes = content.audio_bytes(seconds, row["sample_rate_hz"])
     common = dict(modality="speech", output_bytes=output_bytes, output_seconds=seconds,
