@@ -60,3 +60,16 @@ def test_cli_json_gives_every_step_for_all_three_cases(capsys):
     assert cases["video"]["steps"]["size_bytes"]["paper_printed"] == "354,418,688"
     assert cases["video"]["steps"]["size_bytes"]["matches_paper"] is False
     assert [d["symbol"] for d in cases["video"]["discrepancies"]] == ["S", "F_byte", "T_byte"]
+
+
+def test_the_audio_case_realistically_is_a_decode_step_per_sample():
+    from xlcpb.estimators.case_studies import realistic_audio_case
+    from xlcpb.estimators.llm import profile_efficiency
+    audio = realistic_audio_case()
+    generic = profile_efficiency("generic")
+    # 60 s x 24,000 samples, each a pass of the paper's 1e9 FLOPs at the V100's 125 TFLOP/s
+    # fp16 peak and the decode profile's efficiency, plus its fixed time per step
+    by_hand = 1_440_000 * (1e9 / (125e12 * generic.compute) + generic.step_overhead_s)
+    assert audio["realistic"]["generation_s"] == pytest.approx(by_hand, rel=1e-12)
+    assert audio["paper"]["generation_s"] == pytest.approx(11.52)
+    assert audio["realistic"]["cost"] == pytest.approx(by_hand * 2.50 / 3600, rel=1e-12)

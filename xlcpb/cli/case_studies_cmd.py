@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from ..estimators.case_studies import case_studies, realistic_text_case
+from ..estimators.case_studies import case_studies, realistic_audio_case, realistic_text_case
 from .options import add_format
 from .output import emit
 from .commands import help_of
@@ -19,7 +19,9 @@ def register(subparsers) -> None:
                     "C), each beside the figure the paper prints, flagging where they differ.")
     parser.add_argument("--realistic", action="store_true",
                         help="also run the text case through the realistic serving model "
-                             "(memory bandwidth, KV cache) beside the paper's formula")
+                             "(memory bandwidth, KV cache) and the audio case through the "
+                             "speech estimator (one decode step per sample), beside the "
+                             "paper's formula")
     add_format(parser)
     parser.set_defaults(run=run)
 
@@ -39,8 +41,10 @@ def run(args) -> int:
                            "paper": step.paper_printed, "note": step.note}
                           for step in case.discrepancies]} for case in cases]}
     realistic = realistic_text_case() if args.realistic else None
+    audio = realistic_audio_case() if args.realistic else None
     if realistic:
         document["realistic_text"] = realistic
+        document["realistic_audio"] = audio
     emit(args.format, rows, COLUMNS, document,
          title="The paper's case studies (section 6): our figures beside the paper's")
     if args.format == "table":
@@ -60,4 +64,15 @@ def run(args) -> int:
                  ["quantity", "paper's formula", "realistic", "realistic / paper", "unit"],
                  title="The text case, realistically: GPT-2 1.5B on a T4, fp16, one stream "
                        f"(decode is {realistic['realistic']['decode_bound']}-bound)")
+            print()
+            keys = [("generation_s", "time for 60 s of speech", "s"), ("cost", "cost", "$")]
+            emit("table", [{"quantity": label, "paper's formula": audio["paper"][key],
+                            "realistic": audio["realistic"][key],
+                            "realistic / paper": audio["realistic_over_paper"][key],
+                            "unit": unit} for key, label, unit in keys],
+                 ["quantity", "paper's formula", "realistic", "realistic / paper", "unit"],
+                 title="The audio case, realistically: WaveNet on a V100, fp16, one sample per "
+                       f"decode step ({audio['setup']['profile']} profile; "
+                       f"{audio['realistic']['bound']}-bound). The video case has no "
+                       "realistic twin: VideoGPT's structure is not in the catalog.")
     return 0
