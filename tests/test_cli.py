@@ -100,3 +100,20 @@ def test_estimate_without_speed_says_what_is_missing():
     result = run("estimate", "--tokens", "10", "--params", "1e9")
     assert result.returncode == 2
     assert "--flops-per-s and --price-per-hour missing" in result.stderr
+
+
+def test_estimate_states_and_applies_efficiency_and_utilisation(capsys):
+    base = ["estimate", "--tokens", "1000", "--params", "1.5e9", "--flops-per-s", "65e12",
+            "--price-per-hour", "0.5", "--format", "json"]
+    assert main(base) == 0
+    paper = json.loads(capsys.readouterr().out)
+    assert paper["cost"] == pytest.approx(6.41025641e-06)  # the paper's eq. (12)
+    # half the peak doubles the time; half of the paid time idle doubles its cost again
+    assert main(base + ["--compute-efficiency", "0.5", "--utilisation", "0.5"]) == 0
+    real = json.loads(capsys.readouterr().out)
+    assert real["generation_s"] == pytest.approx(2 * paper["generation_s"], rel=1e-12)
+    assert real["cost"] == pytest.approx(4 * paper["cost"], rel=1e-12)
+    assert main(base[:-2] + ["--compute-efficiency", "48%"]) == 0
+    assert "at 48% of peak FLOP/s and 100% utilisation" in capsys.readouterr().out
+    assert main(base + ["--utilisation", "1.5"]) == 2
+    assert "utilisation" in capsys.readouterr().err

@@ -74,6 +74,13 @@ def register(subparsers) -> None:
     hardware.add_argument("--region", help="with --hardware: the price's region")
     hardware.add_argument("--sheet", metavar="DIR", help="folder of your own sheet")
     hardware.add_argument("--devices", type=number, default=1, help="devices (default 1)")
+    hardware.add_argument("--compute-efficiency", type=number, default=1.0,
+                          help="share of peak FLOP/s the work sustains (default 1: the paper's "
+                               "assumption; the budget and the realistic estimators use fitted "
+                               "ones)")
+    hardware.add_argument("--utilisation", type=number, default=1.0,
+                          help="share of paid device time that is busy (default 1: the "
+                               "paper's; the budget's default is in budget_defaults.toml)")
     add_format(parser)
     parser.set_defaults(run=run)
 
@@ -121,7 +128,8 @@ def run(args) -> int:
         modality, flops_per_s_per_device=flops_per_s,
         price_per_device_hour=price_per_hour, devices=args.devices,
         flops_per_unit=args.flops_per_unit, params=args.params, n_layer=args.n_layer,
-        n_ctx=args.n_ctx, d_model=args.d_model, total_flops=args.total_flops, **content)
+        n_ctx=args.n_ctx, d_model=args.d_model, total_flops=args.total_flops,
+        compute_efficiency=args.compute_efficiency, utilisation=args.utilisation, **content)
     values = estimate.as_dict()
     rows = [{"symbol": step["symbol"], "name": step["name"], "value": values[step["key"]],
              "unit": step["unit"]} for step in load_case_study_steps()]
@@ -130,5 +138,6 @@ def run(args) -> int:
               f"{price_row['price_per_device_hour']:g} {price_row['currency']}/device-h "
               f"({price_row['effective_date']})" if price_row else "")
     emit(args.format, rows, COLUMNS, {"modality": modality, **values, "price_row": price_row},
-         title=f"Cost-Per-Byte estimate ({modality}){source}")
+         title=f"Cost-Per-Byte estimate ({modality}) at {args.compute_efficiency:.0%} of peak "
+               f"FLOP/s and {args.utilisation:.0%} utilisation{source}")
     return 0

@@ -16,12 +16,14 @@ No I/O, no files, no xlwings. Everything numeric in xlcpb lives here, once.
 
 from .content import (audio_bytes, frames, image_bytes, samples, text_bytes, utf8_bytes,
                       video_bytes)
-from .cpb import (cost, cost_from_flops, cost_of_seconds, cost_per_second, flops_per_byte, generation_time,
-                  hardware_flops_per_s, time_per_byte)
+from .cpb import (cost, cost_from_flops, cost_of_seconds, cost_per_busy_second, cost_per_second,
+                  flops_per_byte, generation_time, hardware_flops_per_s, sustained_flops_per_s,
+                  time_per_byte)
 from .flops import flops_per_token, flops_per_unit, total_flops
 
 __all__ = [
-    "audio_bytes", "cost", "cost_from_flops", "cost_of_seconds", "cost_per_second", "flops_per_byte",
+    "audio_bytes", "cost", "cost_from_flops", "cost_of_seconds", "cost_per_busy_second",
+    "cost_per_second", "flops_per_byte", "sustained_flops_per_s",
     "flops_per_token", "flops_per_unit", "frames", "generation_time", "hardware_flops_per_s", "image_bytes",
     "samples", "text_bytes", "time_per_byte", "total_flops", "utf8_bytes", "video_bytes",
 ]

@@ -10,8 +10,8 @@ refuses inputs that would make a silent inf, NaN or zero cost.
 from __future__ import annotations
 
 from ._inputs import (FLOPS_UNIT_HINT, MAX_PLAUSIBLE_FLOPS_PER_S, MIN_PLAUSIBLE_FLOPS_PER_S,
-                      at_least, device_flops_per_s, non_negative, positive, scalar_or_array,
-                      vectorised, whole)
+                      at_least, device_flops_per_s, fraction, non_negative, positive,
+                      scalar_or_array, vectorised, whole)
 
 SECONDS_PER_HOUR = 3600.0
 
@@ -175,6 +175,41 @@ def hardware_flops_per_s(flops_per_s_per_device, devices=1):
     speed = device_flops_per_s("flops_per_s_per_device", flops_per_s_per_device)
     count = whole("devices", positive("devices", devices, "devices"), "devices")
     return scalar_or_array(speed * count)
+
+
+@vectorised
+def sustained_flops_per_s(flops_per_s, compute_efficiency=1.0):
+    """The speed a workload sustains: peak x compute efficiency [FLOP/s].
+
+    .. math:: P_{sustained} = e_c \\, P_{hardware}
+
+    The paper divides by the peak (e_c = 1, eq. 2); kernels reach a fraction of it
+    (seed 002; ``xlcpb calibrate`` fits it on published measurements).
+
+    >>> sustained_flops_per_s(1.25e15, 0.4)
+    500000000000000.0
+    """
+    speed = positive("flops_per_s", flops_per_s, "FLOP/s")
+    share = fraction("compute_efficiency", compute_efficiency, "fraction of peak",
+                     "Give a compute efficiency between 0 and 1, e.g. 0.45 for 45%.")
+    return scalar_or_array(speed * share)
+
+
+@vectorised
+def cost_per_busy_second(cost_per_s, utilisation=1.0):
+    """What a second of work costs when devices are busy ``utilisation`` of the time they
+    are paid for: I / u [currency/s].
+
+    Rented devices bill idle time too; at 60% utilisation every working second carries
+    0.67 s of idle time.
+
+    >>> round(cost_per_busy_second(0.006, 0.6), 6)
+    0.01
+    """
+    rate = non_negative("cost_per_s", cost_per_s, "currency/s")
+    share = fraction("utilisation", utilisation, "fraction of paid time",
+                     "Give a utilisation between 0 and 1, e.g. 0.6 for 60%.")
+    return scalar_or_array(rate / share)
 
 
 @vectorised

@@ -74,7 +74,8 @@ def _content(modality: str, content: dict) -> tuple:
 
 def estimate_content(modality: str, *, flops_per_s_per_device, price_per_device_hour,
                      devices=1, flops_per_unit=None, params=None, n_layer=0, n_ctx=0,
-                     d_model=0, total_flops=None, **content) -> ContentEstimate:
+                     d_model=0, total_flops=None, compute_efficiency=1.0, utilisation=1.0,
+                     **content) -> ContentEstimate:
     """Cost of generating content by the Cost-Per-Byte Principle, every step kept.
 
     Parameters
@@ -95,6 +96,12 @@ def estimate_content(modality: str, *, flops_per_s_per_device, price_per_device_
         2N, plus the attention term with ``n_layer, n_ctx, d_model``), or ``total_flops``.
     total_flops : float, optional
         F_total directly [FLOP], instead of a per-unit figure.
+    compute_efficiency : float, optional
+        Share of peak FLOP/s the work sustains (default 1, the paper's assumption); P_hardware
+        in the result is the sustained speed.
+    utilisation : float, optional
+        Share of paid device time that is busy (default 1, the paper's); I in the result is
+        the cost of a busy second, idle time included.
 
     Returns
     -------
@@ -122,9 +129,11 @@ def estimate_content(modality: str, *, flops_per_s_per_device, price_per_device_
     else:
         flops_per_unit = engine.flops_per_unit(total_flops, units)
     f_byte = engine.flops_per_byte(total_flops, size_bytes)
-    speed = engine.hardware_flops_per_s(flops_per_s_per_device, devices)
+    speed = engine.sustained_flops_per_s(
+        engine.hardware_flops_per_s(flops_per_s_per_device, devices), compute_efficiency)
     t_byte = engine.time_per_byte(f_byte, speed)
-    rate = engine.cost_per_second(price_per_device_hour, devices)
+    rate = engine.cost_per_busy_second(
+        engine.cost_per_second(price_per_device_hour, devices), utilisation)
     return ContentEstimate(
         units=units, flops_per_unit=flops_per_unit, total_flops=total_flops,
         size_bytes=size_bytes, flops_per_byte=f_byte, flops_per_s=speed, t_byte_s=t_byte,
