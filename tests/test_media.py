@@ -19,7 +19,8 @@ from xlcpb.errors import CPBError
 from xlcpb.estimators.media import (estimate_image, estimate_speech, estimate_video,
                                     media_profiles)
 from xlcpb.estimators.llm import profile_efficiency
-from xlcpb.estimators.media_calibration import fit, load_media_measurements, score
+from xlcpb.estimators.media_calibration import (HOLDOUT, fit, load_media_measurements, score,
+                                                summary)
 
 
 def test_dit_xl2_matches_the_papers_gflops():
@@ -249,6 +250,35 @@ def test_the_packaged_media_profile_is_the_fit_of_the_packaged_measurements():
 def test_the_fitted_profile_beats_the_papers_formula_on_every_measurement():
     for row in score(load_media_measurements()):
         assert row["ours_log10_error"] < row["paper_log10_error"], row["id"]
+
+
+def test_the_kept_aside_publications_are_sourced_and_never_fitted():
+    kept, fitted = load_media_measurements(HOLDOUT), load_media_measurements()
+    assert all(row["source_url"].startswith("https://") and row["conditions"] for row in kept)
+    assert not {row["source_key"] for row in kept} & {row["source_key"] for row in fitted}
+    assert not {row["id"] for row in kept} & {row["id"] for row in fitted}
+    # the xDiT table as published: HunyuanVideo 1280 x 720, 129 frames, 50 steps, H100
+    hunyuan = {row["devices"]: row["measured_seconds"] for row in kept
+               if row["source_key"] == "xdit-hunyuanvideo" and row["width_px"] == 1280}
+    assert hunyuan == {1: 1904.08, 2: 925.04, 4: 514.08, 8: 337.58}
+
+
+def test_the_fit_generalises_to_the_kept_aside_eager_pipelines():
+    # Issue 15's goal, on publications the fit never saw: median <= 1.5x, worst <= 3x per
+    # modality, and closer than the paper's formula at the median.
+    eager = [row for row in score(load_media_measurements(HOLDOUT))
+             if row["stack"] != "torch-compile"]
+    for name, entry in summary(eager).items():
+        assert entry["ours"][0] <= 1.5 and entry["ours"][1] <= 3.0, name
+        assert entry["ours"][0] < entry["paper"][0], name
+
+
+def test_compiled_pipelines_run_faster_than_the_eager_profile_says():
+    # torch.compile rows are kept aside, not fitted: the profile is an eager pipeline's, so
+    # it overestimates their time (a known limit the README states).
+    for row in score(load_media_measurements(HOLDOUT)):
+        if row["stack"] == "torch-compile":
+            assert row["ours"] > row["measured_seconds"], row["id"]
 
 
 @settings(max_examples=25, deadline=None)
