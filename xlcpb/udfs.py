@@ -35,13 +35,11 @@ CATEGORY = "xlcpb"
 def _texts(function: Function, values: dict):
     """({name: text} for the function's text arguments, or None), CellError or None."""
     chosen = {}
-    for argument in function.args:
+    for argument in function.text_arguments:
         if argument.type == "batch":  # a number (or range of them), or the word "max"
             cell = single_cell(values[argument.name])
             if isinstance(cell, str) and cell.strip().lower() == "max":
                 chosen[argument.name] = "max"
-            continue
-        if argument.type != "text":
             continue
         text, problem = single_text(argument.name, values[argument.name],
                                     None if argument.required else argument.default)
@@ -62,8 +60,8 @@ def _texts(function: Function, values: dict):
 def _numbers(function: Function, values: dict, texts: dict) -> list:
     """``call``'s (name, value, default) triples for the number arguments not given as text."""
     triples = []
-    for argument in function.args:
-        if argument.type == "text" or argument.name in texts:
+    for argument in function.number_arguments:
+        if argument.name in texts:
             continue
         value = values[argument.name]
         if argument.default is None and single_cell(value) is None:
@@ -100,6 +98,7 @@ def _llm(function: Function):
     """A serving estimate: text arguments as they are, numbers broadcast; one result field."""
     estimate = callee(function.calls)
     accepted = set(inspect.signature(estimate).parameters)
+    parameters = {argument.name: argument.parameter for argument in function.args}
 
     @lru_cache(maxsize=4096)
     def one_cell(field, fixed, names, numbers, sheet_version):
@@ -117,8 +116,8 @@ def _llm(function: Function):
         if problem:
             return whole_call_error(problem)
         field = function.field.format(**texts)
-        fixed = {function.argument(name).parameter: text for name, text in texts.items()
-                 if function.argument(name).parameter in accepted}
+        fixed = {parameters[name]: text for name, text in texts.items()
+                 if parameters[name] in accepted}
         triples = _numbers(function, values, texts)
         names = tuple(name for name, _, _ in triples)
 

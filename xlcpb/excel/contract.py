@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 import inspect
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from ..data._toml import toml_reader
 from ..data.bundled import package_text
@@ -66,7 +66,22 @@ class Function:
         return self.name.lower()
 
     def argument(self, name: str) -> Argument:
-        return next(a for a in self.args if a.name == name)
+        return self.arguments_by_name[name]
+
+    @cached_property
+    def text_arguments(self) -> tuple:
+        """The arguments read as text (and batch, which may be the word "max"), in order."""
+        return tuple(a for a in self.args if a.type in ("text", "batch"))
+
+    @cached_property
+    def number_arguments(self) -> tuple:
+        """The arguments read as numbers (batch too, when it is one), in order."""
+        return tuple(a for a in self.args if a.type != "text")
+
+    @cached_property
+    def arguments_by_name(self) -> dict:
+        """The arguments by name (built once: Excel asks for them on every call)."""
+        return {argument.name: argument for argument in self.args}
 
     def signature(self, defaults: bool = False) -> str:
         """``CPB_COST_PER_SECOND(price_per_hour, [devices])``, or ``[devices=1]``."""
