@@ -36,8 +36,12 @@ def test_projection_by_hand():
     generated = engine.generated_units(demand, [0.5])
     hours = engine.device_hours(generated, [3600.0])
     assert hours[0] == pytest.approx([2000.0, 2200.0, 2420.0], rel=1e-15)
-    devices = engine.devices_needed(hours, 730, [0.5])
+    devices = engine.replicas_needed(hours, 730, [0.5])  # replicas of one device
     assert devices[0].tolist() == [6.0, 7.0, 7.0]  # 5.48 -> 6, 6.03 -> 7, 6.63 -> 7
+    # two-device replicas: 2.74 -> 3, 3.01 -> 4, 3.32 -> 4 replicas; 8-GPU instances
+    replicas = engine.replicas_needed(hours, 730, [0.5], [2])
+    assert replicas[0].tolist() == [3.0, 4.0, 4.0]
+    assert engine.provisioned_devices(replicas, [2], [8])[0].tolist() == [8.0, 8.0, 8.0]
     factor = engine.decline_factor([0.2], 3)
     cost = engine.monthly_cost(devices, 730, [2.0], factor)
     assert cost[0] == pytest.approx([6 * 730 * 2.0, 7 * 730 * 2.0 * 0.8 ** (1 / 12),
@@ -58,9 +62,13 @@ def test_acceptance_and_reasoning_multiplier_through_the_estimator():
                   "gpt-4.1-mini,"])
     prepared = prepare(plan)
     # reasoning x4: the estimator is asked for 800 output tokens per request
-    e = estimate_llm("Llama-3.1-8B", "H100 SXM", "bf16", 1, 8, 1000, 800)
+    # served in server mode at the default latency targets (2 s TTFT, 0.2 s TPOT), batch 8
+    # the scheduler's cap
+    e = estimate_llm("Llama-3.1-8B", "H100 SXM", "bf16", 1, None, 1000, 800,
+                     tensor_parallel=1, mode="server", ttft_slo_s=2.0, tpot_slo_s=0.2,
+                     max_batch=8)
     assert prepared.device_seconds_per_unit[0] == pytest.approx(
-        (e.ttft_s + 800 * e.tpot_s) / 8, rel=1e-12)
+        800 / e.output_tokens_per_s_per_replica, rel=1e-12)
     assert prepared.api_cost_per_unit[0] == pytest.approx((1000 * 0.4 + 800 * 1.6) / 1e6)
     result = project(prepared, BudgetSettings(months=2))
     assert result.generated[0, 0] == 2000.0  # acceptance 0.5 doubles what is generated
@@ -79,7 +87,7 @@ def test_flops_workload_uses_calibrated_efficiency():
 @pytest.mark.parametrize("row, words", [
     ("chat,text,,,H100 SXM,,,,,,10,,,,,,,", "needs a model"),
     ("voice,audio,,,L4,,,,,,10,,,,,,,", "needs flops_per_unit"),
-    ("chat,text,Llama-3.1-405B,,H100 SXM,bf16,1,8,,,10,,,,,,,", "does not fit"),
+    ("chat,text,Llama-3.1-405B,,H100 SXM,bf16,1,8,,,10,,,,,,,", "'chat'.*fit"),
     ("v,video,,1e18,V100 SXM2 16GB,,,,,,10,,,,,,,", "no price with"),
 ])
 def test_plan_errors_name_the_workload(row, words):
@@ -182,3 +190,119 @@ def test_variance_without_spend_is_an_error(example, tmp_path, capsys):
     result = project(prepare(plan), BudgetSettings(**settings))
     assert variance(result, [])["by_month"][0]["actual"] == 0.0
     assert np.isfinite(result.total_cost)
+
+
+COMMIT_HEADER = ("name,modality,model,flops_per_unit,hardware,precision,devices,monthly_volume,"
+                 "utilisation,price_on_demand,committed_devices,commitment_start,"
+                 "commitment_months,price_committed,commitment_upfront,instance_type,"
+                 "api_model\n")
+
+
+def _one_device_hour_plan(volume_hours, extra=",,,,,,", hardware="L4", flops="1.44e15",
+                          precision="fp16", devices=1):
+    """A plan whose single audio workload needs ``volume_hours`` device-hours a month."""
+    probe = parse_plan_text(COMMIT_HEADER + f"a,audio,,{flops},{hardware},{precision},"
+                            f"{devices},1,0.6,3.0{extra},", "probe")
+    seconds = prepare(probe).device_seconds_per_unit[0]
+    volume = float(volume_hours * 3600 / seconds)
+    return parse_plan_text(COMMIT_HEADER + f"a,audio,,{flops},{hardware},{precision},"
+                           f"{devices},{volume!r},0.6,3.0{extra},", "plan")
+
+
+def test_whole_replicas_never_below_one_while_there_is_demand():
+    """A 70B fp8 workload on 2-GPU replicas is provisioned in steps of 2 devices: one
+    replica serves 730 h x 0.6 x 3600 s / (device-seconds per request / 2) requests a
+    month; 1%, 150% and 250% of that need 1, 2 and 3 replicas: 2, 4 and 6 devices."""
+    row = "chat,text,Llama-3.1-70B,,H100 SXM,fp8,2,32,1500,300,{},0,1,1,0.6,3.99,,"
+    probe = prepare(_plan([row.format(1000)]))
+    per_replica = 730 * 0.6 * 3600 / (probe.device_seconds_per_unit[0] / 2)
+    assert probe.devices_per_replica[0] == 2
+    plan = _plan([row.format(share * per_replica).replace("chat", f"c{k}")
+                  for k, share in enumerate((0.01, 1.5, 2.5, 0.0))])
+    result = project(prepare(plan), BudgetSettings(months=3))
+    assert result.replicas[:, 0].tolist() == [1.0, 2.0, 3.0, 0.0]
+    assert result.devices[:, 0].tolist() == [2.0, 4.0, 6.0, 0.0]
+    # the same on whole 8-GPU instances (p5.48xlarge carries H100 SXM)
+    on_p5 = prepare(_plan([row.format(2.5 * per_replica)]))
+    on_p5.devices_per_instance[:] = 8
+    assert project(on_p5, BudgetSettings(months=1)).devices[0, 0] == 8.0
+
+
+def test_an_instance_type_rents_whole_instances():
+    plan = _one_device_hour_plan(730 * 0.6 * 2.5, ",,,,,,p5.48xlarge", hardware="H100 SXM",
+                                 flops="1.8e18", precision="bf16")
+    result = project(prepare(plan), BudgetSettings(months=1))
+    assert result.replicas[0, 0] == 3.0 and result.devices[0, 0] == 8.0  # one p5.48xlarge
+    with pytest.raises(CPBError, match="carries a100"):
+        prepare(_one_device_hour_plan(10.0, ",,,,,,p4d.24xlarge", hardware="H100 SXM",
+                                      flops="1.8e18", precision="bf16"))
+
+
+def test_commitment_is_billed_in_full_whatever_the_demand():
+    """8 devices committed for 12 months at $2.00/h with $1,200 upfront; demand needs 3
+    devices (2.5 devices' hours at 60%). Months 1-12 bill 8 x 730 h x $2 = $11,680 plus
+    $100 of upfront (P&L); the cash view pays the $1,200 in month 1. Month 13 on, the 3
+    devices run on demand: 3 x 730 x $3 = $6,570 (no price decline)."""
+    plan = _one_device_hour_plan(730 * 0.6 * 2.5, ",8,2027-01,12,2.0,1200,")
+    result = project(prepare(plan), BudgetSettings(months=14, start="2027-01",
+                                                   hardware_price_decline_per_year=0.0))
+    assert result.devices[0].tolist() == [3.0] * 14
+    assert result.committed[0].tolist() == [8.0] * 12 + [0.0, 0.0]
+    assert result.cost[0, :12] == pytest.approx([11_780.0] * 12, rel=1e-12)
+    assert result.cost[0, 12:] == pytest.approx([6_570.0] * 2, rel=1e-12)
+    assert result.cash_cost[0, 0] == pytest.approx(11_680.0 + 1_200.0, rel=1e-12)
+    assert result.cash_cost[0, 1] == pytest.approx(11_680.0, rel=1e-12)
+    assert result.cost.sum() == pytest.approx(result.cash_cost.sum(), rel=1e-12)
+    assert result.commitment_utilisation[0, 0] == 0.375  # 3 of 8
+    assert result.unused_commitment_cost[0, 0] == pytest.approx(5 * 730 * 2.0)
+    assert result.cost_by_model["committed"][0, 0] == pytest.approx(11_680.0)
+    assert result.cost_by_model["on_demand"][0, :12].tolist() == [0.0] * 12
+    # a commitment starting in the third month
+    later = _one_device_hour_plan(730 * 0.6 * 2.5, ",8,2027-03,12,2.0,0,")
+    shifted = project(prepare(later), BudgetSettings(months=4, start="2027-01",
+                                                     hardware_price_decline_per_year=0.0))
+    assert shifted.committed[0].tolist() == [0.0, 0.0, 8.0, 8.0]
+    assert shifted.cost[0].tolist() == pytest.approx([6_570.0, 6_570.0, 11_680.0, 11_680.0])
+
+
+def test_commitment_and_a_reserved_share_are_refused_together():
+    plan = _plan(["a,audio,,1e15,L4,,,,,,10,,,,,,,"])
+    plan[0].update(committed_devices=2, share_reserved=0.5, share_on_demand=0.5,
+                   price_reserved=1.0)
+    with pytest.raises(CPBError, match="share_reserved"):
+        prepare(plan)
+
+
+def test_break_even_is_where_self_hosting_stays_cheaper():
+    # cheaper in month 1 only: never (the first-cheaper rule said month 1)
+    self_cost, api = [[10.0, 100.0, 100.0]], [[20.0, 20.0, 20.0]]
+    cum_self, cum_api = engine.cumulative(self_cost), engine.cumulative(api)
+    assert cum_self.tolist() == [[10.0, 110.0, 210.0]] and cum_api.tolist() == [[20.0, 40.0,
+                                                                                 60.0]]
+    assert engine.break_even_month(cum_self, cum_api).tolist() == [-1]
+    assert engine.crossover_months(cum_self, cum_api) == [[1]]
+    # dearer at first, cheaper from month 3 on: cumulative 50, 55, 60, 65 vs 20, 40, 60, 80
+    cum_self = engine.cumulative([[50.0, 5.0, 5.0, 5.0]])
+    cum_api = engine.cumulative([[20.0, 20.0, 20.0, 20.0]])
+    assert engine.break_even_month(cum_self, cum_api).tolist() == [2]
+    assert engine.crossover_months(cum_self, cum_api) == [[2]]
+
+
+def test_budget_json_reports_every_workload_and_month(capsys):
+    assert main(["budget", "--example", "--months", "6", "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    entries = document["timeline"]
+    assert len(entries) == 4 * 6
+    first = entries[0]
+    assert {"replicas", "devices", "committed_devices", "on_demand_devices", "cost",
+            "cash_cost", "cost_by_pricing_model", "api_cost", "break_even",
+            "unused_commitment_cost"} <= set(first)
+    for entry in entries:
+        parts = entry["cost_by_pricing_model"]
+        assert math.isclose(sum(parts.values()), entry["cost"], rel_tol=1e-12)
+        assert entry["devices"] == entry["committed_devices"] + entry["on_demand_devices"] \
+            or entry["committed_devices"] >= entry["devices"]
+    videos = [e for e in entries if e["workload"] == "Product videos"]
+    assert all(e["api_cost"] is None and e["break_even"] == "no API" for e in videos)
+    support = [e for e in entries if e["workload"] == "Support assistant"]
+    assert all(e["devices"] % 2 == 0 and e["devices"] >= 2 for e in support)

@@ -113,10 +113,13 @@ def run(args) -> int:
             for i, name in enumerate(result.names)]
     scenarios = scenario_totals(prepared, settings)
     sensitivity = tornado(prepared, settings)
+    for i, row in enumerate(rows):
+        row["break-even"] = break_even_label(result, i)
     emit(args.format, rows, list(rows[0]),
          {"settings": result.settings.__dict__, "workloads": rows, "total": result.total_cost,
           "api_total": result.total_api_cost, "months": result.months,
-          "monthly_total": result.monthly_cost, "scenarios": scenarios,
+          "monthly_total": result.monthly_cost, "timeline": timeline(result),
+          "cash_total": float(result.cash_cost.sum()), "scenarios": scenarios,
           "sensitivity": sensitivity, "sources": prepared.sources},
          title=f"Fleet budget, {result.months[0]} to {result.months[-1]} "
                f"({result.settings.scenario} scenario)")
@@ -132,6 +135,36 @@ def run(args) -> int:
         render_budget(prepared, result, args.out, title, dt.date.today().isoformat())
         print(f"\nWrote {args.out}", file=sys.stderr if args.format != "table" else sys.stdout)
     return 0
+
+
+def break_even_label(result, index: int) -> str:
+    """"no API", "never", or the month from which self-hosting stays cheaper."""
+    month = int(result.break_even[index])
+    return {-2: "no API", -1: "never"}.get(month) or result.months[month]
+
+
+def timeline(result) -> list:
+    """Per workload and month: replicas, devices, committed and on-demand devices, cost by
+    pricing model, the API's cost (None without an API alternative)."""
+    number = lambda array, i, m: float(array[i, m])  # noqa: E731
+    entries = []
+    for i, name in enumerate(result.names):
+        has_api = result.break_even[i] != -2
+        for m, month in enumerate(result.months):
+            entries.append({
+                "workload": name, "month": month,
+                "replicas": number(result.replicas, i, m),
+                "devices": number(result.devices, i, m),
+                "committed_devices": number(result.committed, i, m),
+                "on_demand_devices": number(result.overflow, i, m),
+                "cost": number(result.cost, i, m), "cash_cost": number(result.cash_cost, i, m),
+                "cost_by_pricing_model": {key: number(value, i, m) for key, value
+                                          in result.cost_by_model.items()},
+                "unused_commitment_cost": number(result.unused_commitment_cost, i, m),
+                "api_cost": number(result.api_cost, i, m) if has_api else None,
+                "break_even": break_even_label(result, i),
+                "crossovers": [result.months[k] for k in result.crossovers[i]]})
+    return entries
 
 
 def run_actuals(args) -> int:

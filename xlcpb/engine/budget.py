@@ -10,12 +10,20 @@ Per month m:
     demand_m       = volume x scenario volume x (1 + growth x scenario growth)^m    [units]
     generated_m    = demand_m / acceptance        (rejected outputs cost too, seed 003)
     device_hours_m = generated_m x device-seconds per unit / 3600
-    devices_m      = ceil(device_hours_m / (hours per month x utilisation))   [whole devices]
+    replicas_m     = ceil(device_hours_m / (hours per month x utilisation x devices per replica))
+    devices_m      = ceil(replicas_m x devices per replica / devices per instance)
+                     x devices per instance                       [whole replicas, instances]
+    committed_m    = committed devices while the commitment runs (start <= m < start + term)
+    overflow_m     = max(devices_m - committed_m, 0)        (on demand / spot / hourly reserved)
     price_m        = sum(share_k x price_k) x (1 - decline)^(m / 12)
-    cost_m         = devices_m x hours per month x price_m
+    cost_m         = overflow_m x hours per month x price_m
+                     + committed_m x hours per month x committed price + upfront_m
     api_cost_m     = generated_m x API cost per unit x (1 - API decline)^(m / 12)
 
-Break-even is the first month in which cumulative self-hosting costs no more than the API.
+A commitment is billed whether used or not, at its own price (no decline over its term); its
+upfront fee is spread evenly over the term (P&L view, upfront / term a month) or paid in its
+first month (cash view). Break-even is the month from which cumulative self-hosting stays at
+or below the API to the end of the horizon.
 """
 
 from __future__ import annotations
@@ -25,7 +33,8 @@ import math
 import numpy as np
 
 from ..errors import bad_argument
-from ._inputs import fraction, non_negative, positive, scalar_or_array, vectorised
+from ._inputs import (fraction, non_negative, positive, scalar_or_array, vectorised,
+                      whole_count)
 
 SECONDS_PER_HOUR = 3600.0
 MONTHS_PER_YEAR = 12.0
@@ -74,20 +83,24 @@ def generated_units(demand, acceptance_rate):
 
 
 @vectorised
-def llm_device_seconds_per_request(ttft_s, tpot_s, output_tokens, batch, devices):
-    """Device-seconds one request takes when ``batch`` requests share ``devices``.
+def replica_device_seconds_per_request(devices_per_replica, output_tokens,
+                                       output_tokens_per_s_per_replica):
+    """Device-seconds one request takes on a replica serving at its sustained rate.
 
-    .. math:: devices \\times (TTFT + output \\times TPOT) / batch
+    .. math:: devices_{replica} \\times tokens_{output} / (tokens/s)_{replica}
 
-    >>> llm_device_seconds_per_request(0.2, 0.01, 100, 4, 2)
-    0.6
+    Parameters: ``devices_per_replica`` [devices]; ``output_tokens`` [tokens/request];
+    ``output_tokens_per_s_per_replica`` [tokens/s] from the serving estimator.
+    Returns: [device s/request].
+
+    >>> replica_device_seconds_per_request(2, 300, 1500.0)
+    0.4
     """
-    first = non_negative("ttft_s", ttft_s, "s")
-    per_token = non_negative("tpot_s", tpot_s, "s")
+    units = positive("devices_per_replica", devices_per_replica, "devices")
     tokens = positive("output_tokens", output_tokens, "tokens")
-    count = positive("batch", batch, "sequences")
-    units = positive("devices", devices, "devices")
-    return scalar_or_array(units * (first + tokens * per_token) / count)
+    speed = positive("output_tokens_per_s_per_replica", output_tokens_per_s_per_replica,
+                     "tokens/s")
+    return scalar_or_array(units * tokens / speed)
 
 
 @vectorised
@@ -111,16 +124,119 @@ def device_hours(units, device_seconds_per_unit):
 
 
 @vectorised
-def devices_needed(hours, hours_per_month, utilisation):
-    """Whole devices: ceil(device-hours / (hours per month x target utilisation)).
+def replicas_needed(hours, hours_per_month, utilisation, devices_per_replica=1.0):
+    """Whole replicas: ceil(device-hours / (hours per month x utilisation x devices per
+    replica)); never below one while there is demand, none without.
 
-    >>> devices_needed([[700.0, 730.0, 1.0]], 730, [0.5]).tolist()
-    [[2.0, 2.0, 1.0]]
+    Parameters: ``hours`` [device h] W x M; ``hours_per_month`` [h]; ``utilisation``
+    [fraction] the target share of provisioned time in use, W; ``devices_per_replica``
+    [devices] the tensor-parallel size of one copy of the model, W.
+    Returns: replicas [-] W x M.
+
+    >>> replicas_needed([[700.0, 730.0, 1.0, 0.0]], 730, [0.5]).tolist()
+    [[2.0, 2.0, 1.0, 0.0]]
+    >>> replicas_needed([[1500.0]], 730, [0.5], [2]).tolist()  # 1500 / 730 = 2.05 devices
+    [[3.0]]
     """
     month = positive("hours_per_month", hours_per_month, "hours")
     target = fraction("utilisation", utilisation, "fraction",
                       "Give the target utilisation between 0 and 1, e.g. 0.6.")
-    return np.ceil(np.asarray(hours, dtype=np.float64) / (month * _column(target)))
+    size = whole_count("devices_per_replica", devices_per_replica, "devices")
+    return np.ceil(np.asarray(hours, dtype=np.float64)
+                   / (month * _column(target) * _column(size)))
+
+
+@vectorised
+def provisioned_devices(replicas, devices_per_replica, devices_per_instance=1.0):
+    """Devices rented for whole replicas, in whole instances: ceil(replicas x devices per
+    replica / devices per instance) x devices per instance.
+
+    >>> provisioned_devices([[1.0, 2.0, 5.0]], [2], [8]).tolist()  # 8-GPU instances
+    [[8.0, 8.0, 16.0]]
+    """
+    size = whole_count("devices_per_replica", devices_per_replica, "devices")
+    instance = whole_count("devices_per_instance", devices_per_instance, "devices")
+    wanted = np.asarray(replicas, dtype=np.float64) * _column(size)
+    return np.ceil(wanted / _column(instance)) * _column(instance)
+
+
+@vectorised
+def commitment_active(start_index, term_months, months):
+    """1 in the months a commitment runs (start <= m < start + term), else 0; W x M.
+
+    >>> commitment_active([1], [2], 4).tolist()
+    [[0.0, 1.0, 1.0, 0.0]]
+    """
+    index = month_index(months)
+    start = _column(start_index)
+    return ((index >= start) & (index < start + _column(term_months))).astype(np.float64)
+
+
+def committed_by_month(committed_devices, active):
+    """Devices under commitment each month: committed devices x active, W x M."""
+    return _column(committed_devices) * np.asarray(active, dtype=np.float64)
+
+
+def overflow_devices(devices, committed):
+    """Devices above the commitment, rented at the hourly mix: max(devices - committed, 0).
+
+    >>> overflow_devices([[3.0, 10.0]], [[8.0, 8.0]]).tolist()
+    [[0.0, 2.0]]
+    """
+    return np.maximum(np.asarray(devices, dtype=np.float64)
+                      - np.asarray(committed, dtype=np.float64), 0.0)
+
+
+def committed_cost(committed, hours_per_month, price):
+    """A commitment's hourly charge, billed used or not: committed x hours x price, W x M.
+
+    >>> committed_cost([[8.0]], 730, [2.0]).tolist()
+    [[11680.0]]
+    """
+    return (np.asarray(committed, dtype=np.float64)
+            * positive("hours_per_month", hours_per_month, "hours") * _column(price))
+
+
+def upfront_amortised(upfront, term_months, active):
+    """The upfront fee spread evenly over the term (P&L view): upfront / term while active.
+
+    >>> upfront_amortised([1200.0], [12], [[1.0, 0.0]]).tolist()
+    [[100.0, 0.0]]
+    """
+    term = np.where(_column(term_months) > 0, _column(term_months), 1.0)
+    return _column(upfront) / term * np.asarray(active, dtype=np.float64)
+
+
+@vectorised
+def upfront_cash(upfront, start_index, months):
+    """The upfront fee paid in the commitment's first month (cash view), W x M.
+
+    >>> upfront_cash([1200.0], [1], 3).tolist()
+    [[0.0, 1200.0, 0.0]]
+    """
+    return np.where(month_index(months) == _column(start_index), _column(upfront), 0.0)
+
+
+def commitment_use(devices, committed):
+    """Commitment utilisation: min(devices, committed) / committed; NaN without one.
+
+    >>> commitment_use([[3.0, 10.0, 1.0]], [[8.0, 8.0, 0.0]]).tolist()
+    [[0.375, 1.0, nan]]
+    """
+    held = np.asarray(committed, dtype=np.float64)
+    used = np.minimum(np.asarray(devices, dtype=np.float64), held)
+    return np.where(held > 0, used / np.where(held > 0, held, 1.0), np.nan)
+
+
+def unused_commitment_cost(devices, committed, hours_per_month, price):
+    """What the idle part of a commitment costs: (committed - used) x hours x price.
+
+    >>> unused_commitment_cost([[3.0]], [[8.0]], 730, [2.0]).tolist()
+    [[7300.0]]
+    """
+    held = np.asarray(committed, dtype=np.float64)
+    idle = held - np.minimum(np.asarray(devices, dtype=np.float64), held)
+    return committed_cost(idle, hours_per_month, price)
 
 
 @vectorised
@@ -137,6 +253,18 @@ def blended_price(shares, prices):
         raise bad_argument("shares", float(totals[np.argmax(np.abs(totals - 1.0))]),
                            "do not add up to 1", "Make on-demand + reserved + spot = 1.")
     return (weights * rates).sum(axis=1)
+
+
+def share_prices(shares, prices):
+    """Each pricing model's part of the blended price, one array of W per model:
+    share_k x price_k (their sum is :func:`blended_price`).
+
+    >>> [part.tolist() for part in share_prices([[0.5, 0.5, 0.0]], [[4.0, 2.0, 1.0]])]
+    [[2.0], [1.0], [0.0]]
+    """
+    parts = np.atleast_2d(np.asarray(shares, dtype=np.float64)) * np.atleast_2d(
+        np.asarray(prices, dtype=np.float64))
+    return list(parts.T)
 
 
 @vectorised
@@ -257,13 +385,30 @@ def cumulative(monthly):
 
 
 def break_even_month(cumulative_self, cumulative_api):
-    """First month index (0-based) where self-hosting has cost no more than the API; -1 never.
+    """The month (0-based) from which cumulative self-hosting stays at or below the API to
+    the end of the horizon; -1 when it does not end there (never).
 
     >>> break_even_month([[5.0, 7.0, 9.0]], [[4.0, 8.0, 12.0]]).tolist()
     [1]
+    >>> break_even_month([[1.0, 5.0, 9.0]], [[2.0, 4.0, 6.0]]).tolist()  # cheaper in month 1 only
+    [-1]
     """
     cheaper = np.asarray(cumulative_self) <= np.asarray(cumulative_api)
-    return np.where(cheaper.any(axis=-1), cheaper.argmax(axis=-1), -1)
+    stays = np.flip(np.logical_and.accumulate(np.flip(cheaper, axis=-1), axis=-1), axis=-1)
+    return np.where(stays[..., -1], stays.argmax(axis=-1), -1)
+
+
+def crossover_months(cumulative_self, cumulative_api) -> list:
+    """Per workload, the months (0-based) where the cheaper side flips: from this month on,
+    cumulative self-hosting is at or below the API when it was above the month before, or
+    the other way round.
+
+    >>> crossover_months([[1.0, 5.0, 5.5, 9.0]], [[2.0, 4.0, 6.0, 8.0]])
+    [[1, 2, 3]]
+    """
+    cheaper = np.atleast_2d(np.asarray(cumulative_self) <= np.asarray(cumulative_api))
+    flips = cheaper[:, 1:] != cheaper[:, :-1]
+    return [[int(m) + 1 for m in np.flatnonzero(row)] for row in flips]
 
 
 def period_totals(monthly, months_per_period):
@@ -322,6 +467,15 @@ def budget_variance(actual, budget):
                            - np.asarray(budget, dtype=np.float64))
 
 
+def sum_of(arrays):
+    """Element-wise sum of same-shaped arrays (the cost of each pricing model, added up).
+
+    >>> sum_of([[[1.0, 2.0]], [[0.5, 0.5]]]).tolist()
+    [[1.5, 2.5]]
+    """
+    return np.sum([np.asarray(array, dtype=np.float64) for array in arrays], axis=0)
+
+
 def monthly_totals(monthly):
     """Column sums of a W x M array: the fleet's cost each month."""
     return np.asarray(monthly, dtype=np.float64).sum(axis=0)
@@ -335,4 +489,5 @@ def row_totals(monthly):
 def per_unit_over_horizon(cost, units, tokens_per_unit, per):
     """Total cost / total accepted units x per: the horizon's cost per unit."""
     count = row_totals(units) * np.asarray(tokens_per_unit, dtype=np.float64)
-    return row_totals(cost) / count * np.asarray(per, dtype=np.float64)
+    return np.where(count > 0, row_totals(cost) / np.where(count > 0, count, 1.0), np.nan) \
+        * np.asarray(per, dtype=np.float64)

@@ -71,3 +71,13 @@ def period_labels(months: int, months_per_period: int) -> list[str]:
     if months_per_period == MONTHS_PER_YEAR:
         return [f"Y{start // MONTHS_PER_YEAR + 1}" for start in starts]
     return [quarter_label(start) for start in starts]
+
+
+def months_between(start: str, month: str) -> int:
+    """Months from ``start`` to ``month`` (both "yyyy-mm"); negative when ``month`` is earlier.
+
+    >>> months_between("2027-01", "2027-04"), months_between("2027-11", "2028-02")
+    (3, 3)
+    """
+    (y0, m0), (y1, m1) = ((int(part) for part in text.split("-")) for text in (start, month))
+    return (y1 - y0) * MONTHS_PER_YEAR + (m1 - m0)

@@ -16,14 +16,18 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from ..data.instance_types import instance_accelerator
 from ..data.plan import budget_defaults
 from ..data.sheet import Sheet, load_sheet
 from ..engine import budget as arithmetic
-from ..engine.calendar import month_labels
+from ..engine.calendar import month_labels, months_between
 from ..errors import CPBError
 from .llm import default_efficiency, estimate_llm
 
 PRICING_MODELS = (("on_demand", "on-demand"), ("reserved", "reserved-1y"), ("spot", "spot"))
+COMMITTED_PRICING_MODEL = "reserved-1y"   # the sheet's price for a commitment left blank
+# cost by pricing model, W x M each: hourly rentals by share, the commitment, its upfront fee
+COST_PARTS = ("on_demand", "reserved_hourly", "spot", "committed", "upfront")
 UNIT_NAMES = {"text": "1M output tokens", "image": "image", "audio": "audio minute",
               "video": "video minute"}
 
@@ -70,6 +74,12 @@ class Prepared:
     prices: np.ndarray                 # W x 3
     api_cost_per_unit: np.ndarray      # NaN where there is no API alternative
     tokens_per_unit: np.ndarray        # output tokens per request (text), else 1
+    devices_per_replica: np.ndarray    # W: tensor-parallel size (1 for FLOPs-priced work)
+    devices_per_instance: np.ndarray   # W: 1 unless an instance type is named
+    committed_devices: np.ndarray      # W
+    commitment_months: np.ndarray      # W
+    price_committed: np.ndarray        # W [currency/(device h)]
+    commitment_upfront: np.ndarray     # W [currency]
     sources: list = field(default_factory=list)  # how each figure was found
 
 
@@ -81,9 +91,70 @@ def _with_defaults(row: dict) -> dict:
             filled[key] = value
     if row["modality"] != "text" and row.get("precision") is None:
         filled["precision"] = defaults["flops_precision"]
-    if row["modality"] != "text" and row.get("batch") is None:
-        filled["batch"] = 1
+    if row["modality"] != "text" and row.get("devices") is None:
+        filled["devices"] = 1
     return filled
+
+
+def replica_serving(row: dict, output_tokens: float, sheet: Sheet) -> tuple[int, float]:
+    """(devices per replica, output tokens per second one replica sustains) for a text
+    workload: the serving estimator in server mode (continuous batching) at the plan's
+    latency targets, so a replica carries the most concurrent requests that meet them.
+
+    The one place the budget asks the LLM estimator for throughput."""
+    given = row.get("devices")
+    common = dict(devices=given or 1, tensor_parallel=given or 0, replicas=1,
+                  input_tokens=row["input_tokens"], output_tokens=output_tokens, sheet=sheet)
+    try:
+        single = estimate_llm(row["model"], row["hardware"], row["precision"], batch=1,
+                              **common)
+        if not np.all(single.fits):
+            raise CPBError(f"{row['model']} does not fit in {single.tensor_parallel:g} x "
+                           f"{row['hardware']} even at batch 1.", argument="devices",
+                           value=given, fix="Give more devices per replica (devices) or a "
+                                            "lower precision.", kind="num")
+        estimate = estimate_llm(row["model"], row["hardware"], row["precision"],
+                                mode="server", ttft_slo_s=row["ttft_slo_s"],
+                                tpot_slo_s=row["tpot_slo_s"], max_batch=row.get("batch"),
+                                **common)
+    except CPBError as error:
+        message = str(error).removesuffix(f" {error.fix}")
+        raise CPBError(f"workload {row['name']!r}: {message}", argument=error.argument,
+                       value=error.value, fix=error.fix, kind=error.kind) from None
+    return int(estimate.tensor_parallel), float(estimate.output_tokens_per_s_per_replica)
+
+
+def _instance(sheet: Sheet, row: dict) -> int:
+    """Devices per instance of the workload's instance type (1 without one)."""
+    if not row.get("instance_type"):
+        return 1
+    hardware_id, count = instance_accelerator(row["instance_type"])
+    if sheet.hardware(row["hardware"])["id"] != hardware_id:
+        raise CPBError(f"workload {row['name']!r}: instance_type {row['instance_type']!r} "
+                       f"carries {hardware_id}, not {row['hardware']}.",
+                       argument="instance_type", value=row["instance_type"],
+                       fix="Name the instance's accelerator as hardware, or another instance.")
+    return count
+
+
+def _commitment_price(sheet: Sheet, row: dict, sources: list) -> float:
+    if not row["committed_devices"]:
+        return 0.0
+    if row["share_reserved"]:
+        raise CPBError(f"workload {row['name']!r}: share_reserved = "
+                       f"{row['share_reserved']:g} and a commitment of "
+                       f"{row['committed_devices']:g} devices.", argument="share_reserved",
+                       value=row["share_reserved"],
+                       fix="With committed_devices, reserved capacity is the commitment: set "
+                           "share_reserved to 0 and share the overflow between on demand "
+                           "and spot.")
+    if row.get("price_committed") is not None:
+        return float(row["price_committed"])
+    found = sheet.price(row["hardware"], pricing_model=COMMITTED_PRICING_MODEL)
+    sources.append(f"{row['name']}: committed price {found['price_per_device_hour']} "
+                   f"{found['currency']} ({found['provider']} {found['region']} "
+                   f"{COMMITTED_PRICING_MODEL})")
+    return found["price_per_device_hour"]
 
 
 def _price(sheet: Sheet, row: dict, suffix: str, model: str, sources: list) -> float:
@@ -111,7 +182,7 @@ def prepare(plan: list[dict], sheet: Sheet | None = None) -> Prepared:
                        fix="Add one row per workload.")
     rows = [_with_defaults(row) for row in plan]
     sources, seconds, api, tokens = [], [], [], []
-    shares, prices = [], []
+    shares, prices, sizes, instances, commitment = [], [], [], [], []
     efficiency = default_efficiency()
     for row in rows:
         if row["modality"] == "text":
@@ -120,17 +191,9 @@ def prepare(plan: list[dict], sheet: Sheet | None = None) -> Prepared:
                                argument="model", value=None, fix="Name a catalog model.")
             output = arithmetic.reasoning_output_tokens(row["output_tokens"],
                                                         row["reasoning_multiplier"])
-            estimate = estimate_llm(row["model"], row["hardware"], row["precision"],
-                                    row["devices"], row["batch"], row["input_tokens"], output,
-                                    tensor_parallel=row["devices"])  # as the plan says
-            if not estimate.fits:
-                raise CPBError(f"workload {row['name']!r}: {row['model']} at batch "
-                               f"{row['batch']} does not fit in {row['devices']} x "
-                               f"{row['hardware']}.", argument="batch", value=row["batch"],
-                               fix=f"Use a batch up to {estimate.max_batch:g} or more "
-                                   "devices.", kind="num")
-            seconds.append(arithmetic.llm_device_seconds_per_request(
-                estimate.ttft_s, estimate.tpot_s, output, row["batch"], row["devices"]))
+            size, speed = replica_serving(row, output, sheet)
+            row["devices"] = size
+            seconds.append(arithmetic.replica_device_seconds_per_request(size, output, speed))
             tokens.append(output)
             if row.get("api_model"):
                 api_row = sheet.api_price(row["api_model"])
@@ -156,9 +219,19 @@ def prepare(plan: list[dict], sheet: Sheet | None = None) -> Prepared:
         shares.append([row[f"share_{suffix}"] for suffix, _ in PRICING_MODELS])
         prices.append([_price(sheet, row, suffix, model, sources)
                        for suffix, model in PRICING_MODELS])
+        sizes.append(row["devices"])
+        instances.append(_instance(sheet, row))
+        row["price_committed"] = _commitment_price(sheet, row, sources)
+        commitment.append([row["committed_devices"], row["commitment_months"],
+                           row["price_committed"], row["commitment_upfront"]])
+    held = np.array(commitment, dtype=float).reshape(-1, 4)
     return Prepared(workloads=rows, device_seconds_per_unit=np.array(seconds),
                     shares=np.array(shares), prices=np.array(prices),
                     api_cost_per_unit=np.array(api), tokens_per_unit=np.array(tokens),
+                    devices_per_replica=np.array(sizes, dtype=float),
+                    devices_per_instance=np.array(instances, dtype=float),
+                    committed_devices=held[:, 0], commitment_months=held[:, 1],
+                    price_committed=held[:, 2], commitment_upfront=held[:, 3],
                     sources=sources)
 
 
@@ -171,11 +244,19 @@ class BudgetResult:
     demand: np.ndarray
     generated: np.ndarray
     device_hours: np.ndarray
-    devices: np.ndarray
-    cost: np.ndarray
+    replicas: np.ndarray               # W x M whole replicas
+    devices: np.ndarray                # W x M devices rented (whole replicas, instances)
+    committed: np.ndarray              # W x M devices under commitment
+    overflow: np.ndarray               # W x M devices above it, at the hourly mix
+    cost: np.ndarray                   # W x M, P&L view (upfront fees spread over terms)
+    cash_cost: np.ndarray              # W x M, cash view (upfront fees when paid)
+    cost_by_model: dict                # COST_PARTS -> W x M (P&L view)
+    commitment_utilisation: np.ndarray  # W x M, NaN without a commitment
+    unused_commitment_cost: np.ndarray  # W x M
     api_cost: np.ndarray
     blended_price: np.ndarray
     break_even: np.ndarray             # per workload: month index, -1 never, -2 no API
+    crossovers: list                   # per workload: months where the cheaper side flips
     total_cost: float
     total_api_cost: float
     quarters: np.ndarray               # W x Q
@@ -219,16 +300,40 @@ def project(prepared: Prepared, settings: BudgetSettings, **overrides) -> Budget
     demand = arithmetic.monthly_demand(volume, growth, settings.months)
     generated = arithmetic.generated_units(demand, acceptance)
     hours = arithmetic.device_hours(generated, seconds)
-    devices = arithmetic.devices_needed(hours, settings.hours_per_month, utilisation)
+    replicas = arithmetic.replicas_needed(hours, settings.hours_per_month, utilisation,
+                                          prepared.devices_per_replica)
+    devices = arithmetic.provisioned_devices(replicas, prepared.devices_per_replica,
+                                             prepared.devices_per_instance)
     hardware_factor = arithmetic.decline_factor(np.full(len(rows), hardware_decline),
                                                 settings.months)
-    cost = arithmetic.monthly_cost(devices, settings.hours_per_month, price, hardware_factor)
+    active = arithmetic.commitment_active(commitment_starts(rows, settings),
+                                          prepared.commitment_months, settings.months)
+    committed = arithmetic.committed_by_month(prepared.committed_devices, active)
+    overflow = arithmetic.overflow_devices(devices, committed)
+    committed_price = adjusted(prepared.price_committed, 1.0, sensitivity("price"))
+    parts = {suffix if suffix != "reserved" else "reserved_hourly": arithmetic.monthly_cost(
+        overflow, settings.hours_per_month,
+        adjusted(shared, 1.0, sensitivity("price")), hardware_factor)
+        for (suffix, _), shared in zip(PRICING_MODELS, arithmetic.share_prices(
+            prepared.shares, prepared.prices))}
+    parts["committed"] = arithmetic.committed_cost(committed, settings.hours_per_month,
+                                                   committed_price)
+    parts["upfront"] = arithmetic.upfront_amortised(prepared.commitment_upfront,
+                                                    prepared.commitment_months, active)
+    cost = arithmetic.sum_of(parts[name] for name in COST_PARTS)
+    cash_cost = arithmetic.sum_of([parts[name] for name in COST_PARTS if name != "upfront"]
+                                  + [arithmetic.upfront_cash(prepared.commitment_upfront,
+                                                             commitment_starts(rows, settings),
+                                                             settings.months)])
     api_factor = arithmetic.decline_factor(np.full(len(rows), api_decline), settings.months)
     api_cost = arithmetic.api_monthly_cost(generated, np.nan_to_num(prepared.api_cost_per_unit),
                                            api_factor)
     has_api = ~np.isnan(prepared.api_cost_per_unit)
     break_even = np.where(has_api, arithmetic.break_even_month(
         arithmetic.cumulative(cost), arithmetic.cumulative(api_cost)), -2)
+    crossovers = [months if known else [] for months, known in zip(
+        arithmetic.crossover_months(arithmetic.cumulative(cost),
+                                    arithmetic.cumulative(api_cost)), has_api)]
     per = np.where(np.array([row["modality"] == "text" for row in rows]), 1e6, 1.0)
     unit = arithmetic.unit_cost(cost, demand, prepared.tokens_per_unit.reshape(-1, 1),
                                 per.reshape(-1, 1))
@@ -236,8 +341,13 @@ def project(prepared: Prepared, settings: BudgetSettings, **overrides) -> Budget
     return BudgetResult(
         settings=settings, names=[row["name"] for row in rows], workloads=rows,
         months=settings.month_labels(), demand=demand, generated=generated,
-        device_hours=hours, devices=devices, cost=cost, api_cost=api_cost,
-        blended_price=price, break_even=break_even, total_cost=arithmetic.horizon_total(cost),
+        device_hours=hours, replicas=replicas, devices=devices, committed=committed,
+        overflow=overflow, cost=cost, cash_cost=cash_cost, cost_by_model=parts,
+        commitment_utilisation=arithmetic.commitment_use(devices, committed),
+        unused_commitment_cost=arithmetic.unused_commitment_cost(
+            devices, committed, settings.hours_per_month, committed_price),
+        api_cost=api_cost, blended_price=price, break_even=break_even, crossovers=crossovers,
+        total_cost=arithmetic.horizon_total(cost),
         total_api_cost=arithmetic.horizon_total(api_cost),
         quarters=arithmetic.period_totals(cost, 3), years=arithmetic.period_totals(cost, 12),
         unit_cost=unit, cumulative_cost=arithmetic.cumulative(cost),
@@ -250,6 +360,24 @@ def project(prepared: Prepared, settings: BudgetSettings, **overrides) -> Budget
             cost, demand, prepared.tokens_per_unit, per),
         volume=volume, growth=growth, hardware_decline=float(hardware_decline),
         api_decline=float(api_decline))
+
+
+def commitment_starts(rows: list, settings: BudgetSettings) -> np.ndarray:
+    """Each workload's commitment start as a month index of the budget (0: its first month)."""
+    starts = []
+    for row in rows:
+        text = row.get("commitment_start")
+        if not text:
+            starts.append(0)
+            continue
+        try:
+            dt.date.fromisoformat(str(text).strip() + "-01")
+        except ValueError:
+            raise CPBError(f"workload {row['name']!r}: commitment_start = {text!r}: not a "
+                           "month.", argument="commitment_start", value=text,
+                           fix="Write it as 2027-04.") from None
+        starts.append(months_between(settings.start, str(text).strip()))
+    return np.array(starts, dtype=float)
 
 
 def scenario_totals(prepared: Prepared, settings: BudgetSettings) -> dict:

@@ -7,27 +7,9 @@ pattern.
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-from functools import lru_cache
+from ..data.instance_types import accelerator
 
-from ..data.bundled import bundled_text
-
-
-@lru_cache(maxsize=1)
-def _patterns() -> list[tuple[str, re.Pattern, str, int]]:
-    text = bundled_text("instance_types.csv")
-    return [(row["provider"], re.compile(row["pattern"]), row["hardware_id"],
-             int(row["devices_per_instance"])) for row in csv.DictReader(io.StringIO(text))]
-
-
-def accelerator(provider: str, name: str) -> tuple[str, int] | None:
-    """(hardware id, devices per instance) for a provider's instance or SKU name, or None."""
-    for who, pattern, hardware_id, devices in _patterns():
-        if who == provider and pattern.search(name):
-            return hardware_id, devices
-    return None
+__all__ = ["accelerator", "accelerator_or_skip"]
 
 
 def accelerator_or_skip(provider: str, name: str, report, label: str, reason: str):

@@ -112,6 +112,8 @@ class CellValues:
     def resolve(self, sheet: str, argument: Argument):
         if argument.literal is not None:
             return argument.literal
+        if not argument.text.strip():  # an omitted argument, f(a,,c): its default
+            return None
         if not argument.reference:
             raise CPBError(f"argument {argument.text!r} is an expression.", argument="formula",
                            value=argument.text, fix="")

@@ -17,7 +17,8 @@ from ...data.plan import budget_defaults
 from ...data.sheet import load_bundled
 from ...engine.budget import monthly_totals, row_totals
 from ...engine.calendar import excel_serial_date, quarter_label
-from ...estimators.budget import PRICING_MODELS, BudgetResult, Prepared
+from ...estimators.budget import (PRICING_MODELS, BudgetResult, Prepared,
+                                 commitment_starts)
 from ...estimators.llm import default_efficiency
 from ..columns import cell_reference
 from ..styles import (HEADER_STYLE, INPUT_STYLE, PROTECTION_NOTE, TITLE_STYLE, Styles,
@@ -161,11 +162,12 @@ def calculations(b: BudgetBook) -> None:
         sheet.write_formula(r, 0, f"={ref('name')}", None, row["name"])
         sheet.write_formula(r, 1, f"={ref('output_tokens')}*{ref('reasoning_multiplier')}"
                             if text else "=1", None, b.prepared.tokens_per_unit[index])
-        if text:
-            args = (f"{ref('model')},{ref('hardware')},{ref('precision')},{ref('batch')},"
-                    f"{ref('input_tokens')},{tokens_cell},{ref('devices')}")
-            seconds = (f"={ref('devices')}*(CPB_LLM_TTFT({args})+{tokens_cell}*"
-                       f"CPB_LLM_TPOT({args}))/{ref('batch')}")
+        if text:  # one replica in server mode at the latency targets (replica_serving)
+            args = (f"{ref('model')},{ref('hardware')},{ref('precision')},\"max\","
+                    f"{ref('input_tokens')},{tokens_cell},{ref('devices')},{ref('devices')},1,"
+                    f"\"server\",\"generic\",,{ref('ttft_slo_s')},{ref('tpot_slo_s')},"
+                    f"{ref('batch')}")
+            seconds = f"={ref('devices')}*{tokens_cell}/CPB_LLM_TOKENS_PER_S({args})"
         else:
             seconds = (f"={ref('flops_per_unit')}/(CPB_HW({ref('hardware')},"
                        f"{ref('precision')})*ComputeEfficiency)")
@@ -190,6 +192,13 @@ def calculations(b: BudgetBook) -> None:
         sheet.write_formula(r, 8, f"={ref('share_on_demand')}+{ref('share_reserved')}+"
                                   f"{ref('share_spot')}", None,
                             float(row_totals(b.prepared.shares)[index]))
+        # from instance_types.csv: no spreadsheet function looks instance types up
+        sheet.write_number(r, 9, float(b.prepared.devices_per_instance[index]))
+        start = ref("commitment_start")
+        sheet.write_formula(r, 10, f"=IF({start}=\"\",0,(VALUE(LEFT({start},4))-"
+                                   "YEAR(StartMonth))*12+VALUE(MID({start},6,2))-"
+                                   "MONTH(StartMonth))".replace("{start}", start), None,
+                            float(commitment_starts([row], b.result.settings)[0]))
 
 
 def _timeline_formula(b: BudgetBook, block: str, index: int, month: int) -> str:
@@ -206,13 +215,23 @@ def _timeline_formula(b: BudgetBook, block: str, index: int, month: int) -> str:
     mi = layout.month_index_cell(month)
     if block == "demand":
         return f"={calc('volume')}*(1+{calc('growth')})^{mi}"
-    if block == "devices":
+    if block == "replicas":
         return (f"=ROUNDUP({here('demand')}/{rate('acceptance_rate')}*"
                 f"{calc('device-seconds per unit')}/3600/(HoursPerMonth*"
-                f"{rate('utilisation')}),0)")
+                f"{rate('utilisation')}*{rate('devices')}),0)")
+    if block == "devices":
+        per_instance = calc("devices per instance")
+        return (f"=ROUNDUP({here('replicas')}*{rate('devices')}/{per_instance},0)*"
+                f"{per_instance}")
+    start, term = calc("commitment start index"), rate("commitment_months")
+    active = f"AND({mi}>={start},{mi}<{start}+{term})"
+    if block == "committed":
+        return f"=IF({active},{rate('committed_devices')},0)"
     if block == "cost":
-        return (f"={here('devices')}*HoursPerMonth*{calc('blended price')}*"
-                f"(1-HardwareDeclineEff)^({mi}/12)")
+        return (f"=MAX({here('devices')}-{here('committed')},0)*HoursPerMonth*"
+                f"{calc('blended price')}*(1-HardwareDeclineEff)^({mi}/12)+"
+                f"{here('committed')}*HoursPerMonth*{rate('price_committed')}+"
+                f"IF({active},{rate('commitment_upfront')}/{term},0)")
     return (f"={here('demand')}/{rate('acceptance_rate')}*"
             f"{calc('API cost per unit')}*(1-ApiDeclineEff)^({mi}/12)")
 
@@ -240,7 +259,8 @@ def timeline(b: BudgetBook) -> None:
                                                        f"\"Q\"&(INT(MOD({index_cell},12)/3)+1)",
                             header, quarter_label(m))
     sheet.freeze_panes(4, 1)
-    data = {"demand": b.result.demand, "devices": b.result.devices, "cost": b.result.cost,
+    data = {"demand": b.result.demand, "replicas": b.result.replicas,
+            "devices": b.result.devices, "committed": b.result.committed, "cost": b.result.cost,
             "api": b.result.api_cost, "cum_cost": b.result.cumulative_cost,
             "cum_api": b.result.cumulative_api_cost}
     for block in TIMELINE_BLOCKS:

@@ -18,7 +18,9 @@ MONTH = "yyyy-mm"
 # Timeline blocks: title and number format
 TIMELINE_BLOCK_STYLES = {
     "demand": ("Accepted units (demand)", COUNT),
-    "devices": ("Devices (whole)", COUNT),
+    "replicas": ("Replicas (whole, of devices per replica)", COUNT),
+    "devices": ("Devices rented (whole replicas, whole instances)", COUNT),
+    "committed": ("Devices under commitment (billed used or not)", COUNT),
     "cost": ("Self-hosting cost", MONEY),
     "api": ("API alternative cost", MONEY),
     "cum_cost": ("Cumulative self-hosting cost", MONEY),
