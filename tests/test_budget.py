@@ -306,3 +306,91 @@ def test_budget_json_reports_every_workload_and_month(capsys):
     assert all(e["api_cost"] is None and e["break_even"] == "no API" for e in videos)
     support = [e for e in entries if e["workload"] == "Support assistant"]
     assert all(e["devices"] % 2 == 0 and e["devices"] >= 2 for e in support)
+
+
+OWNED = (",,,,,,,,,8,2027-02,25000,40000,8,48,1.5,0.10,150")  # after api_model
+
+
+def _owned_plan(volume_hours, owned=OWNED):
+    header = COMMIT_HEADER.strip() + (",service,owned_devices,owned_from,"
+                                      "purchase_price_per_device,purchase_price_per_server,"
+                                      "devices_per_server,depreciation_months,pue,"
+                                      "power_price_per_kwh,hosting_per_kw_month\n")
+    probe = _one_device_hour_plan(1.0, hardware="H100 SXM", flops="1.8e18", precision="bf16")
+    seconds = prepare(probe).device_seconds_per_unit[0]
+    volume = float(volume_hours * 3600 / seconds)
+    return parse_plan_text(header + f"a,audio,,1.8e18,H100 SXM,bf16,1,{volume!r},0.6,3.0"
+                           + owned, "owned plan")
+
+
+def test_owned_fleet_depreciation_power_and_hosting_by_hand():
+    """8 H100 SXM (TDP 700 W, the sheet) bought in month 2 at $25,000 each plus one
+    $40,000 server, written off over 48 months: $240,000 / 48 = $5,000 a month. Power:
+    8 x 0.7 kW x PUE 1.5 x 730 h x $0.10 = $613.20; hosting 8 x 0.7 kW x $150 = $840.
+    Demand needs 10 devices (9.5 devices' hours at 60%): 2 on demand at $3.00 beside them."""
+    plan = _owned_plan(730 * 0.6 * 9.5)
+    result = project(prepare(plan), BudgetSettings(months=3, start="2027-01",
+                                                   hardware_price_decline_per_year=0.0))
+    assert result.devices[0].tolist() == [10.0, 10.0, 10.0]
+    assert result.owned[0].tolist() == [0.0, 8.0, 8.0]
+    parts = result.cost_by_model
+    assert parts["depreciation"][0].tolist() == [0.0, 5_000.0, 5_000.0]
+    assert parts["power"][0] == pytest.approx([0.0, 613.2, 613.2], rel=1e-12)
+    assert parts["hosting"][0] == pytest.approx([0.0, 840.0, 840.0], rel=1e-12)
+    assert parts["on_demand"][0] == pytest.approx([10 * 730 * 3.0, 2 * 730 * 3.0,
+                                                   2 * 730 * 3.0], rel=1e-12)
+    assert result.cost[0, 1] == pytest.approx(5_000.0 + 613.2 + 840.0 + 4_380.0, rel=1e-12)
+    # cash: the purchase when paid, no depreciation
+    assert result.cash_by_model["capex"][0].tolist() == [0.0, 240_000.0, 0.0]
+    assert result.cash_cost[0, 1] == pytest.approx(240_000.0 + 613.2 + 840.0 + 4_380.0)
+    # total cost of ownership per device-hour beside the $3.00 rental
+    assert result.ownership_cost_per_device_hour[0, 1] == pytest.approx(
+        (5_000.0 + 613.2 + 840.0) / (8 * 730), rel=1e-12)
+    # renting the 8 costs 8 x 730 x $3 = $17,520 a month; the purchase is never repaid in 3
+    assert result.payback[0] == -1
+
+
+def test_owned_fleet_payback_month():
+    """Owning 8 devices costs $240,000 + $1,453.20 a month in cash; renting them $17,520 a
+    month. Cumulative: renting overtakes after 240,000 / (17,520 - 1,453.20) = 14.94
+    months, so from the 15th month (index 14) owning stays cheaper."""
+    owned = OWNED.replace("2027-02", "2027-01")
+    result = project(prepare(_owned_plan(730 * 0.6 * 8, owned)),
+                     BudgetSettings(months=24, start="2027-01",
+                                    hardware_price_decline_per_year=0.0))
+    assert result.payback[0] == 14
+
+
+def test_ownership_needs_its_inputs():
+    with pytest.raises(CPBError, match="pue"):
+        prepare(_owned_plan(10.0, OWNED.replace(",1.5,", ",,")))
+
+
+def test_a_plan_with_everything_recalculates_in_libreoffice(tmp_path):
+    """Commitments, ownership and instances in the workbook's native formulas."""
+    plan_csv = tmp_path / "plan.csv"
+    header = COMMIT_HEADER.strip() + (",service,owned_devices,owned_from,"
+                                      "purchase_price_per_device,purchase_price_per_server,"
+                                      "devices_per_server,depreciation_months,pue,"
+                                      "power_price_per_kwh,hosting_per_kw_month\n")
+    plan_csv.write_text(
+        header
+        + "own,audio,,1.8e18,H100 SXM,bf16,1,4000,0.6,3.0" + OWNED + "\n"
+        + "commit,audio,,1.44e15,L4,fp16,1,90000,0.6,0.5,3,2027-03,6,0.3,600,,,,,,,,,,,,\n"
+        + "p5,video,,1.8e18,H100 SXM,bf16,1,300,0.6,3.99,,,,,,p5.48xlarge" + "," * 11 + "\n",
+        "utf-8")
+    out = tmp_path / "b.xlsx"
+    assert main(["budget", str(plan_csv), "--months", "14", "-o", str(out)]) == 0
+    result = project(prepare(parse_plan_text(plan_csv.read_text("utf-8"), "p")),
+                     BudgetSettings(months=14))
+    assert result.owned.sum() > 0 and result.committed.sum() > 0
+    assert result.devices[2, 0] % 8 == 0
+    published = tmp_path / "published.xlsx"
+    publish(out, published)
+    shown = calc([published], recalc=True)[published]
+    assert shown["loaded"] and shown["errors"] == [], shown["errors"][:3]
+    assert shown["names"]["TotalBudget"] == pytest.approx(result.total_cost, rel=1e-9)
+    assert shown["names"]["AllChecksPass"] in (1.0, True)
+    outputs = shown["sheets"]["Outputs"]
+    for index in range(3):
+        assert outputs[3 + index][1] == pytest.approx(result.workload_cost[index], rel=1e-9)

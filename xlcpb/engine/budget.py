@@ -20,6 +20,17 @@ Per month m:
                      + committed_m x hours per month x committed price + upfront_m
     api_cost_m     = generated_m x API cost per unit x (1 - API decline)^(m / 12)
 
+Owned devices (bought in a month, depreciated straight-line over their life) serve demand
+first, then the commitment, then the hourly mix:
+
+    owned_m        = owned devices from the purchase month on
+    depreciation_m = (owned x price per device + servers x price per server) / life months
+                     while m is within the life                         (P&L view)
+    capex_m        = the same purchase, whole, in its month             (cash view)
+    power_m        = owned x TDP [kW] x PUE x hours per month x price per kWh
+    hosting_m      = owned x TDP [kW] x hosting per kW-month
+    overflow_m     = max(devices_m - owned_m - committed_m, 0)
+
 A commitment is billed whether used or not, at its own price (no decline over its term); its
 upfront fee is spread evenly over the term (P&L view, upfront / term a month) or paid in its
 first month (cash view). Break-even is the month from which cumulative self-hosting stays at
@@ -215,6 +226,83 @@ def upfront_cash(upfront, start_index, months):
     [[0.0, 1200.0, 0.0]]
     """
     return np.where(month_index(months) == _column(start_index), _column(upfront), 0.0)
+
+
+@vectorised
+def servers_needed(devices, devices_per_server):
+    """Whole servers that hold the devices: ceil(devices / devices per server).
+
+    >>> servers_needed([12.0], [8])
+    array([2.])
+    """
+    size = whole_count("devices_per_server", devices_per_server, "devices")
+    return np.ceil(np.asarray(devices, dtype=np.float64) / size)
+
+
+def purchase_cost(devices, price_per_device, servers, price_per_server):
+    """What buying a fleet costs: devices x price per device + servers x price per server.
+
+    >>> purchase_cost([8.0], [25000.0], [1.0], [40000.0]).tolist()
+    [240000.0]
+    """
+    return (np.asarray(devices, dtype=np.float64) * np.asarray(price_per_device, dtype=float)
+            + np.asarray(servers, dtype=np.float64) * np.asarray(price_per_server, dtype=float))
+
+
+@vectorised
+def straight_line_depreciation(purchase, start_index, life_months, months):
+    """A purchase written off evenly over its life: purchase / life in each month from the
+    purchase month while the life lasts, W x M [currency/month] (P&L view).
+
+    Source: straight-line depreciation (IAS 16 para. 62; ASC 360-10-35).
+
+    >>> straight_line_depreciation([1200.0], [1], [3], 5).tolist()
+    [[0.0, 400.0, 400.0, 400.0, 0.0]]
+    """
+    life = whole_count("life_months", life_months, "months")
+    return commitment_active(start_index, life, months) * _column(purchase) / _column(life)
+
+
+@vectorised
+def power_cost(devices, tdp_watts, pue, hours_per_month, price_per_kwh):
+    """Electricity of running devices: devices x TDP [kW] x PUE x hours x price per kWh.
+
+    Parameters: ``devices`` W x M; ``tdp_watts`` [W] W; ``pue`` [-] power usage
+    effectiveness (facility / IT power), W; ``hours_per_month`` [h]; ``price_per_kwh``
+    [currency/kWh] W. Devices are taken at their TDP all month (an upper bound).
+    Returns: [currency/month] W x M.
+
+    >>> power_cost([[8.0]], [700.0], [1.5], 730, [0.10]).round(6).tolist()
+    [[613.2]]
+    """
+    watts = positive("tdp_watts", tdp_watts, "W")
+    ratio = positive("pue", pue, "facility/IT power")
+    return (np.asarray(devices, dtype=np.float64) * _column(watts) / 1000.0 * _column(ratio)
+            * positive("hours_per_month", hours_per_month, "hours") * _column(price_per_kwh))
+
+
+@vectorised
+def hosting_cost(devices, tdp_watts, price_per_kw_month):
+    """Colocation of devices priced by power: devices x TDP [kW] x price per kW-month.
+
+    >>> hosting_cost([[8.0]], [700.0], [150.0]).round(6).tolist()
+    [[840.0]]
+    """
+    watts = positive("tdp_watts", tdp_watts, "W")
+    return np.asarray(devices, dtype=np.float64) * _column(watts) / 1000.0 * _column(
+        price_per_kw_month)
+
+
+def cost_per_device_hour(monthly_cost, devices, hours_per_month):
+    """Total cost of ownership per device-hour: monthly cost / (devices x hours); NaN
+    without devices.
+
+    >>> cost_per_device_hour([[5840.0, 0.0]], [[8.0, 0.0]], 730).tolist()
+    [[1.0, nan]]
+    """
+    count = np.asarray(devices, dtype=np.float64) * hours_per_month
+    return np.where(count > 0, np.asarray(monthly_cost, dtype=np.float64)
+                    / np.where(count > 0, count, 1.0), np.nan)
 
 
 def commitment_use(devices, committed):

@@ -27,7 +27,13 @@ from .llm import default_efficiency, estimate_llm
 PRICING_MODELS = (("on_demand", "on-demand"), ("reserved", "reserved-1y"), ("spot", "spot"))
 COMMITTED_PRICING_MODEL = "reserved-1y"   # the sheet's price for a commitment left blank
 # cost by pricing model, W x M each: hourly rentals by share, the commitment, its upfront fee
-COST_PARTS = ("on_demand", "reserved_hourly", "spot", "committed", "upfront")
+COST_PARTS = ("on_demand", "reserved_hourly", "spot", "committed", "upfront", "depreciation",
+              "power", "hosting")
+# the cash view pays upfront fees and purchases when due instead of spreading them
+CASH_PARTS = ("on_demand", "reserved_hourly", "spot", "committed", "upfront_paid", "capex",
+              "power", "hosting")
+OWNERSHIP_INPUTS = ("purchase_price_per_device", "depreciation_months", "pue",
+                    "power_price_per_kwh", "hosting_per_kw_month")
 UNIT_NAMES = {"text": "1M output tokens", "image": "image", "audio": "audio minute",
               "video": "video minute"}
 
@@ -80,6 +86,13 @@ class Prepared:
     commitment_months: np.ndarray      # W
     price_committed: np.ndarray        # W [currency/(device h)]
     commitment_upfront: np.ndarray     # W [currency]
+    owned_devices: np.ndarray          # W
+    purchase: np.ndarray               # W [currency]: devices and servers
+    depreciation_months: np.ndarray    # W
+    tdp_watts: np.ndarray              # W [W]
+    pue: np.ndarray                    # W
+    power_price_per_kwh: np.ndarray    # W
+    hosting_per_kw_month: np.ndarray   # W
     sources: list = field(default_factory=list)  # how each figure was found
 
 
@@ -174,6 +187,29 @@ def _price(sheet: Sheet, row: dict, suffix: str, model: str, sources: list) -> f
     return found["price_per_device_hour"]
 
 
+def _ownership(sheet: Sheet, row: dict) -> list:
+    """owned devices, purchase, life, TDP, PUE, power and hosting prices of a workload."""
+    if not row["owned_devices"]:
+        return [0.0, 0.0, 1.0, 1.0, 1.0, 0.0, 0.0]
+    missing = [key for key in OWNERSHIP_INPUTS if row.get(key) is None]
+    if missing:
+        raise CPBError(f"workload {row['name']!r}: owns {row['owned_devices']:g} devices but "
+                       f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} blank.",
+                       argument=missing[0], value=None,
+                       fix="Give the purchase price, depreciation life, PUE, power price and "
+                           "hosting price per kW-month (0 in your own building).")
+    tdp = sheet.hardware(row["hardware"]).get("tdp_watts")
+    if not tdp:
+        raise CPBError(f"workload {row['name']!r}: {row['hardware']} has no TDP in the sheet.",
+                       argument="hardware", value=row["hardware"],
+                       fix="Add tdp_watts to its hardware row (xlcpb sheet add hardware).")
+    servers = arithmetic.servers_needed(row["owned_devices"], row["devices_per_server"])
+    purchase = arithmetic.purchase_cost(row["owned_devices"], row["purchase_price_per_device"],
+                                        servers, row["purchase_price_per_server"])
+    return [row["owned_devices"], float(purchase), row["depreciation_months"], tdp, row["pue"],
+            row["power_price_per_kwh"], row["hosting_per_kw_month"]]
+
+
 def prepare(plan: list[dict], sheet: Sheet | None = None) -> Prepared:
     """Device-seconds per unit, prices and API costs for every workload of a plan."""
     sheet = sheet or load_sheet()
@@ -182,7 +218,7 @@ def prepare(plan: list[dict], sheet: Sheet | None = None) -> Prepared:
                        fix="Add one row per workload.")
     rows = [_with_defaults(row) for row in plan]
     sources, seconds, api, tokens = [], [], [], []
-    shares, prices, sizes, instances, commitment = [], [], [], [], []
+    shares, prices, sizes, instances, commitment, owned = [], [], [], [], [], []
     efficiency = default_efficiency()
     for row in rows:
         if row["modality"] == "text":
@@ -224,7 +260,9 @@ def prepare(plan: list[dict], sheet: Sheet | None = None) -> Prepared:
         row["price_committed"] = _commitment_price(sheet, row, sources)
         commitment.append([row["committed_devices"], row["commitment_months"],
                            row["price_committed"], row["commitment_upfront"]])
+        owned.append(_ownership(sheet, row))
     held = np.array(commitment, dtype=float).reshape(-1, 4)
+    own = np.array(owned, dtype=float).reshape(-1, 7)
     return Prepared(workloads=rows, device_seconds_per_unit=np.array(seconds),
                     shares=np.array(shares), prices=np.array(prices),
                     api_cost_per_unit=np.array(api), tokens_per_unit=np.array(tokens),
@@ -232,7 +270,9 @@ def prepare(plan: list[dict], sheet: Sheet | None = None) -> Prepared:
                     devices_per_instance=np.array(instances, dtype=float),
                     committed_devices=held[:, 0], commitment_months=held[:, 1],
                     price_committed=held[:, 2], commitment_upfront=held[:, 3],
-                    sources=sources)
+                    owned_devices=own[:, 0], purchase=own[:, 1], depreciation_months=own[:, 2],
+                    tdp_watts=own[:, 3], pue=own[:, 4], power_price_per_kwh=own[:, 5],
+                    hosting_per_kw_month=own[:, 6], sources=sources)
 
 
 @dataclass
@@ -251,6 +291,10 @@ class BudgetResult:
     cost: np.ndarray                   # W x M, P&L view (upfront fees spread over terms)
     cash_cost: np.ndarray              # W x M, cash view (upfront fees when paid)
     cost_by_model: dict                # COST_PARTS -> W x M (P&L view)
+    cash_by_model: dict                # CASH_PARTS -> W x M (cash view)
+    owned: np.ndarray                  # W x M devices owned
+    ownership_cost_per_device_hour: np.ndarray  # W x M: depreciation + power + hosting
+    payback: np.ndarray                # W: month owning beats renting for good; -1, -2 none
     commitment_utilisation: np.ndarray  # W x M, NaN without a commitment
     unused_commitment_cost: np.ndarray  # W x M
     api_cost: np.ndarray
@@ -306,10 +350,14 @@ def project(prepared: Prepared, settings: BudgetSettings, **overrides) -> Budget
                                              prepared.devices_per_instance)
     hardware_factor = arithmetic.decline_factor(np.full(len(rows), hardware_decline),
                                                 settings.months)
-    active = arithmetic.commitment_active(commitment_starts(rows, settings),
-                                          prepared.commitment_months, settings.months)
+    starts = month_starts(rows, settings, "commitment_start")
+    active = arithmetic.commitment_active(starts, prepared.commitment_months, settings.months)
     committed = arithmetic.committed_by_month(prepared.committed_devices, active)
-    overflow = arithmetic.overflow_devices(devices, committed)
+    bought = month_starts(rows, settings, "owned_from")
+    owned = arithmetic.committed_by_month(prepared.owned_devices, arithmetic.commitment_active(
+        bought, np.full(len(rows), settings.months), settings.months))
+    beyond_owned = arithmetic.overflow_devices(devices, owned)  # the rest, served as below
+    overflow = arithmetic.overflow_devices(beyond_owned, committed)
     committed_price = adjusted(prepared.price_committed, 1.0, sensitivity("price"))
     parts = {suffix if suffix != "reserved" else "reserved_hourly": arithmetic.monthly_cost(
         overflow, settings.hours_per_month,
@@ -320,11 +368,26 @@ def project(prepared: Prepared, settings: BudgetSettings, **overrides) -> Budget
                                                    committed_price)
     parts["upfront"] = arithmetic.upfront_amortised(prepared.commitment_upfront,
                                                     prepared.commitment_months, active)
+    parts["depreciation"] = arithmetic.straight_line_depreciation(
+        prepared.purchase, bought, prepared.depreciation_months, settings.months)
+    parts["power"] = arithmetic.power_cost(owned, prepared.tdp_watts, prepared.pue,
+                                           settings.hours_per_month,
+                                           prepared.power_price_per_kwh)
+    parts["hosting"] = arithmetic.hosting_cost(owned, prepared.tdp_watts,
+                                               prepared.hosting_per_kw_month)
     cost = arithmetic.sum_of(parts[name] for name in COST_PARTS)
-    cash_cost = arithmetic.sum_of([parts[name] for name in COST_PARTS if name != "upfront"]
-                                  + [arithmetic.upfront_cash(prepared.commitment_upfront,
-                                                             commitment_starts(rows, settings),
-                                                             settings.months)])
+    cash = {**parts, "upfront_paid": arithmetic.upfront_cash(
+        prepared.commitment_upfront, starts, settings.months),
+        "capex": arithmetic.upfront_cash(prepared.purchase, bought, settings.months)}
+    cash = {name: cash[name] for name in CASH_PARTS}
+    cash_cost = arithmetic.sum_of(cash.values())
+    owning = arithmetic.sum_of([parts["depreciation"], parts["power"], parts["hosting"]])
+    renting_owned = arithmetic.monthly_cost(owned, settings.hours_per_month,
+                                            prepared.prices[:, 0], hardware_factor)
+    payback = np.where(prepared.owned_devices > 0, arithmetic.break_even_month(
+        arithmetic.cumulative(arithmetic.sum_of([cash["capex"], cash["power"],
+                                                 cash["hosting"]])),
+        arithmetic.cumulative(renting_owned)), -2)
     api_factor = arithmetic.decline_factor(np.full(len(rows), api_decline), settings.months)
     api_cost = arithmetic.api_monthly_cost(generated, np.nan_to_num(prepared.api_cost_per_unit),
                                            api_factor)
@@ -343,9 +406,12 @@ def project(prepared: Prepared, settings: BudgetSettings, **overrides) -> Budget
         months=settings.month_labels(), demand=demand, generated=generated,
         device_hours=hours, replicas=replicas, devices=devices, committed=committed,
         overflow=overflow, cost=cost, cash_cost=cash_cost, cost_by_model=parts,
-        commitment_utilisation=arithmetic.commitment_use(devices, committed),
+        cash_by_model=cash, owned=owned, payback=payback,
+        ownership_cost_per_device_hour=arithmetic.cost_per_device_hour(
+            owning, owned, settings.hours_per_month),
+        commitment_utilisation=arithmetic.commitment_use(beyond_owned, committed),
         unused_commitment_cost=arithmetic.unused_commitment_cost(
-            devices, committed, settings.hours_per_month, committed_price),
+            beyond_owned, committed, settings.hours_per_month, committed_price),
         api_cost=api_cost, blended_price=price, break_even=break_even, crossovers=crossovers,
         total_cost=arithmetic.horizon_total(cost),
         total_api_cost=arithmetic.horizon_total(api_cost),
@@ -362,19 +428,20 @@ def project(prepared: Prepared, settings: BudgetSettings, **overrides) -> Budget
         api_decline=float(api_decline))
 
 
-def commitment_starts(rows: list, settings: BudgetSettings) -> np.ndarray:
-    """Each workload's commitment start as a month index of the budget (0: its first month)."""
+def month_starts(rows: list, settings: BudgetSettings, key: str) -> np.ndarray:
+    """Each workload's month ``key`` ("yyyy-mm": a commitment's start, a purchase) as a month
+    index of the budget; blank: 0, its first month."""
     starts = []
     for row in rows:
-        text = row.get("commitment_start")
+        text = row.get(key)
         if not text:
             starts.append(0)
             continue
         try:
             dt.date.fromisoformat(str(text).strip() + "-01")
         except ValueError:
-            raise CPBError(f"workload {row['name']!r}: commitment_start = {text!r}: not a "
-                           "month.", argument="commitment_start", value=text,
+            raise CPBError(f"workload {row['name']!r}: {key} = {text!r}: not a "
+                           "month.", argument=key, value=text,
                            fix="Write it as 2027-04.") from None
         starts.append(months_between(settings.start, str(text).strip()))
     return np.array(starts, dtype=float)

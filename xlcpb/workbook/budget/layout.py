@@ -20,7 +20,10 @@ WORKLOAD_COLUMNS = ["name", "modality", "model", "flops_per_unit", "hardware", "
                     "price_reserved", "price_spot", "api_input_price", "api_output_price",
                     "api_model", "service", "ttft_slo_s", "tpot_slo_s", "instance_type",
                     "committed_devices", "commitment_start", "commitment_months",
-                    "price_committed", "commitment_upfront"]
+                    "price_committed", "commitment_upfront", "owned_devices", "owned_from",
+                    "purchase_price_per_device", "purchase_price_per_server",
+                    "devices_per_server", "depreciation_months", "pue", "power_price_per_kwh",
+                    "hosting_per_kw_month"]
 # Calculations: the scenario's scalars at the top (name, formula), then one row a workload.
 SCENARIO_SCALARS = (
     ("ScenarioVolume", "=INDEX(Scenario_volume,MATCH(Scenario,ScenarioNames,0))"),
@@ -32,10 +35,11 @@ SCENARIO_SCALARS = (
 SCENARIO_COLUMNS = ("volume", "growth", "hardware_decline", "api_decline")
 CALCULATION_COLUMNS = ("workload", "output tokens per unit", "device-seconds per unit",
                        "blended price", "has API", "API cost per unit", "volume", "growth",
-                       "share total", "devices per instance", "commitment start index")
+                       "share total", "devices per instance", "commitment start index",
+                       "purchase month index", "purchase", "TDP kW")
 # Timeline: one block of W rows (and a total row) per quantity, months across.
-TIMELINE_BLOCKS = ("demand", "replicas", "devices", "committed", "cost", "api", "cum_cost",
-                   "cum_api")
+TIMELINE_BLOCKS = ("demand", "replicas", "devices", "owned", "committed", "cost", "api",
+                   "cum_cost", "cum_api")
 TIMELINE_FIRST_BLOCK = 6   # row of the first block's first workload
 TIMELINE_MONTH_ROW = 1     # the month (a date), the month index, "Y1Q1"
 TIMELINE_INDEX_ROW = 2

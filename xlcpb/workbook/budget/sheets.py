@@ -18,7 +18,7 @@ from ...data.sheet import load_bundled
 from ...engine.budget import monthly_totals, row_totals
 from ...engine.calendar import excel_serial_date, quarter_label
 from ...estimators.budget import (PRICING_MODELS, BudgetResult, Prepared,
-                                 commitment_starts)
+                                 month_starts)
 from ...estimators.llm import default_efficiency
 from ..columns import cell_reference
 from ..styles import (HEADER_STYLE, INPUT_STYLE, PROTECTION_NOTE, TITLE_STYLE, Styles,
@@ -194,11 +194,21 @@ def calculations(b: BudgetBook) -> None:
                             float(row_totals(b.prepared.shares)[index]))
         # from instance_types.csv: no spreadsheet function looks instance types up
         sheet.write_number(r, 9, float(b.prepared.devices_per_instance[index]))
-        start = ref("commitment_start")
-        sheet.write_formula(r, 10, f"=IF({start}=\"\",0,(VALUE(LEFT({start},4))-"
-                                   "YEAR(StartMonth))*12+VALUE(MID({start},6,2))-"
-                                   "MONTH(StartMonth))".replace("{start}", start), None,
-                            float(commitment_starts([row], b.result.settings)[0]))
+        for col, key in ((10, "commitment_start"), (11, "owned_from")):
+            start = ref(key)
+            sheet.write_formula(r, col, f"=IF({start}=\"\",0,(VALUE(LEFT({start},4))-"
+                                        f"YEAR(StartMonth))*12+VALUE(MID({start},6,2))-"
+                                        "MONTH(StartMonth))", None,
+                                float(month_starts([row], b.result.settings, key)[0]))
+        owned = ref("owned_devices")
+        sheet.write_formula(r, 12, f"={owned}*{ref('purchase_price_per_device')}+ROUNDUP("
+                                   f"{owned}/{ref('devices_per_server')},0)*"
+                                   f"{ref('purchase_price_per_server')}", b.style(looks.PRICE),
+                            float(b.prepared.purchase[index]))
+        sheet.write_formula(r, 13, f"=IF({owned}>0,CPB_HW({ref('hardware')},\"tdp_watts\")"
+                                   "/1000,0)", None,
+                            float(b.prepared.tdp_watts[index] / 1000 if
+                                  b.prepared.owned_devices[index] else 0.0))
 
 
 def _timeline_formula(b: BudgetBook, block: str, index: int, month: int) -> str:
@@ -227,11 +237,18 @@ def _timeline_formula(b: BudgetBook, block: str, index: int, month: int) -> str:
     active = f"AND({mi}>={start},{mi}<{start}+{term})"
     if block == "committed":
         return f"=IF({active},{rate('committed_devices')},0)"
+    bought, life = calc("purchase month index"), rate("depreciation_months")
+    if block == "owned":
+        return f"=IF({mi}>={bought},{rate('owned_devices')},0)"
     if block == "cost":
-        return (f"=MAX({here('devices')}-{here('committed')},0)*HoursPerMonth*"
+        kw = f"{here('owned')}*{calc('TDP kW')}"
+        return (f"=MAX({here('devices')}-{here('owned')}-{here('committed')},0)*HoursPerMonth*"
                 f"{calc('blended price')}*(1-HardwareDeclineEff)^({mi}/12)+"
                 f"{here('committed')}*HoursPerMonth*{rate('price_committed')}+"
-                f"IF({active},{rate('commitment_upfront')}/{term},0)")
+                f"IF({active},{rate('commitment_upfront')}/{term},0)+"
+                f"IF(AND({mi}>={bought},{mi}<{bought}+{life}),{calc('purchase')}/{life},0)+"
+                f"{kw}*{rate('pue')}*HoursPerMonth*{rate('power_price_per_kwh')}+"
+                f"{kw}*{rate('hosting_per_kw_month')}")
     return (f"={here('demand')}/{rate('acceptance_rate')}*"
             f"{calc('API cost per unit')}*(1-ApiDeclineEff)^({mi}/12)")
 
@@ -260,7 +277,8 @@ def timeline(b: BudgetBook) -> None:
                             header, quarter_label(m))
     sheet.freeze_panes(4, 1)
     data = {"demand": b.result.demand, "replicas": b.result.replicas,
-            "devices": b.result.devices, "committed": b.result.committed, "cost": b.result.cost,
+            "devices": b.result.devices, "owned": b.result.owned,
+            "committed": b.result.committed, "cost": b.result.cost,
             "api": b.result.api_cost, "cum_cost": b.result.cumulative_cost,
             "cum_api": b.result.cumulative_api_cost}
     for block in TIMELINE_BLOCKS:

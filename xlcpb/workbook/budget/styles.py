@@ -20,6 +20,7 @@ TIMELINE_BLOCK_STYLES = {
     "demand": ("Accepted units (demand)", COUNT),
     "replicas": ("Replicas (whole, of devices per replica)", COUNT),
     "devices": ("Devices rented (whole replicas, whole instances)", COUNT),
+    "owned": ("Devices owned (serve demand first)", COUNT),
     "committed": ("Devices under commitment (billed used or not)", COUNT),
     "cost": ("Self-hosting cost", MONEY),
     "api": ("API alternative cost", MONEY),
