@@ -394,3 +394,73 @@ def test_a_plan_with_everything_recalculates_in_libreoffice(tmp_path):
     outputs = shown["sheets"]["Outputs"]
     for index in range(3):
         assert outputs[3 + index][1] == pytest.approx(result.workload_cost[index], rel=1e-9)
+
+
+def test_eur_reporting_with_a_dated_rate_table(tmp_path, capsys):
+    """Prices in USD ($3.00 per device-hour, 2 devices), reported in EUR: 0.90 EUR per USD
+    from January 2027, 0.95 from March; February takes January's rate (the latest before).
+    2 x 730 h x $3 = $4,380 a month: EUR 3,942, 3,942, 4,161."""
+    plan = _one_device_hour_plan(730 * 0.6 * 1.5)
+    rates = (("USD", "2027-01", 0.9), ("USD", "2027-03", 0.95))
+    settings = BudgetSettings(months=3, start="2027-01", currency="EUR", exchange_rates=rates,
+                              hardware_price_decline_per_year=0.0)
+    result = project(prepare(plan), settings)
+    assert result.devices[0].tolist() == [2.0, 2.0, 2.0]
+    assert result.cost[0] == pytest.approx([3_942.0, 3_942.0, 4_161.0], rel=1e-12)
+    # a month before the first rate is an error naming currency and month
+    with pytest.raises(CPBError, match="no exchange rate for USD in 2026-12"):
+        project(prepare(plan), BudgetSettings(months=3, start="2026-12", currency="EUR",
+                                              exchange_rates=rates))
+    # the same from the command line, the rate table as a German Excel saves it
+    plan_csv, rates_csv = tmp_path / "plan.csv", tmp_path / "rates.csv"
+    german = lambda value: "" if value is None else str(value).replace(".", ",")  # noqa: E731
+    plan_csv.write_text(COMMIT_HEADER.replace(",", ";") + ";".join(
+        german(plan[0][key]) for key in COMMIT_HEADER.strip().split(",")) + "\n", "utf-8")
+    rates_csv.write_text("currency;month;rate\nUSD;2027-01;0,9\nUSD;2027-03;0,95\n", "utf-8")
+    assert main(["budget", str(plan_csv), "--months", "3", "--currency", "EUR", "--rates",
+                 str(rates_csv), "--locale", "de", "--hardware-decline", "0",
+                 "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert [entry["cost"] for entry in document["timeline"]] == pytest.approx(
+        [3_942.0, 3_942.0, 4_161.0], rel=1e-12)
+    # the workbook has no exchange-rate formulas: refused, not wrong
+    assert main(["budget", str(plan_csv), "--months", "3", "--currency", "EUR", "--rates",
+                 str(rates_csv), "--locale", "de", "-o", str(tmp_path / "b.xlsx")]) == 2
+    assert "no exchange-rate formulas" in capsys.readouterr().err
+
+
+def test_a_plan_as_german_excel_saves_it(tmp_path, capsys):
+    """The example plan as Excel in a German locale saves 'CSV (Trennzeichen-getrennt)':
+    semicolons between fields, decimal commas, thousands points, growth as percentages,
+    prices with the euro sign's position (3,99 €) - it budgets exactly as the original."""
+    plan = tmp_path / "plan.csv"
+    assert main(["budget", "--example", "--plan-out", str(plan), "--format", "json"]) == 0
+    english = json.loads(capsys.readouterr().out)
+    rows = list(csv.DictReader(plan.read_text("utf-8").splitlines()))
+
+    def german(key, cell):
+        if cell == "" or key in ("commitment_start",):
+            return cell
+        try:
+            value = float(cell)
+        except ValueError:
+            return cell
+        if key == "monthly_growth":
+            return f"{value * 100:g}%".replace(".", ",")
+        if key.startswith("price_"):
+            return f"{value:.2f} €".replace(".", ",")
+        if value.is_integer():
+            return f"{int(value):,}".replace(",", ".")
+        return repr(value).replace(".", ",")
+    lines = [";".join(rows[0])] + [";".join(german(k, v) for k, v in row.items())
+                                   for row in rows]
+    german_plan = tmp_path / "plan_de.csv"
+    german_plan.write_text("\n".join(lines) + "\n", "utf-8")
+    text = german_plan.read_text("utf-8")
+    assert "2.000.000" in text and "3,99 €" in text and ";5%;" in text
+    assert main(["budget", str(german_plan), "--locale", "de", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["total"] == english["total"]
+    # without the locale, the cell is named: row, column and value
+    assert main(["budget", str(german_plan), "--format", "json"]) == 2
+    error = capsys.readouterr().err
+    assert "line 2, column" in error and "'2.000.000'" in error

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..data._toml import toml_reader
 from ..data.bundled import bundled_templates
+from ..data.exchange_rates import read_rates
 from ..data.plan import budget_defaults, parse_plan_text, read_plan
 from ..data.sheet import load_sheet
 from ..data.store import SheetStore
@@ -35,6 +36,12 @@ def _settings_options(parser) -> None:
     parser.add_argument("--api-decline", type=number,
                         help="API price decline per year (default "
                              f"{budget_defaults()['api_price_decline_per_year']})")
+    parser.add_argument("--currency", default="USD",
+                        help="reporting currency, an ISO code (default USD); prices in other "
+                             "currencies are converted with --rates")
+    parser.add_argument("--rates", type=Path, metavar="RATES.csv",
+                        help="exchange rates: currency,month,rate (rate = reporting units per "
+                             "unit of currency, from that month until a later row)")
     parser.add_argument("--sheet", metavar="DIR", type=Path, help="folder of your own sheet")
 
 
@@ -86,7 +93,9 @@ def _plan(args):
 
 
 def _settings(args) -> BudgetSettings:
+    rates = read_rates(args.rates, args.locale) if args.rates else ()
     return BudgetSettings(months=int(args.months), start=args.start, scenario=args.scenario,
+                          currency=args.currency.strip().upper(), exchange_rates=rates,
                           hardware_price_decline_per_year=args.hardware_decline,
                           api_price_decline_per_year=args.api_decline)
 

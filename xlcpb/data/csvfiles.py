@@ -28,12 +28,25 @@ def read_text_bounded(path: Path, limit: int = MAX_SHEET_FILE_BYTES) -> str:
                        value=None, fix="Save the file as CSV UTF-8.", kind="value") from None
 
 
-def parse_csv_text(kind: Kind, text: str, source: str, locale: str | None = "C") -> list[dict]:
+def header_delimiter(text: str) -> str:
+    """";" when the header line is separated by semicolons (Excel's CSV where the decimal
+    separator is a comma: German, French...), else ",".
+
+    >>> header_delimiter("name;monthly_volume\\nchat;2.000.000"), header_delimiter("a,b")
+    (';', ',')
+    """
+    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    return ";" if first.count(";") > first.count(",") else ","
+
+
+def parse_csv_text(kind: Kind, text: str, source: str, locale: str | None = "C",
+                   delimiter: str = ",") -> list[dict]:
     """Typed rows of ``kind`` from CSV text; text cells restored from their safe form.
 
-    ``locale``: how numbers are written (:func:`.schema.parse_table`).
+    ``locale``: how numbers are written (:func:`.schema.parse_table`); ``delimiter``: the
+    field separator (:func:`header_delimiter` tells a semicolon file).
     """
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         records = list(reader)
     except csv.Error as error:

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .bundled import bundled_toml
-from .csvfiles import parse_csv_text, read_text_bounded
+from .csvfiles import header_delimiter, parse_csv_text, read_text_bounded
 from .schema import parse_table, schema
 from .xlsx import read_xlsx
 
@@ -31,8 +31,10 @@ def read_plan(path: Path, locale: str | None = None) -> list[dict]:
                  and not isinstance(cell, bool) else str(cell) for cell in row]
                 for row in rows[1:] if any(str(cell).strip() for cell in row if cell is not None)]
         return parse_table(kind, header, body, str(path), locale=locale)
-    return parse_csv_text(kind, read_text_bounded(path), str(path), locale=locale)
+    return parse_plan_text(read_text_bounded(path), str(path), locale)
 
 
 def parse_plan_text(text: str, source: str, locale: str | None = None) -> list[dict]:
-    return parse_csv_text(schema()["workloads"], text, source, locale=locale)
+    """The workloads of a plan's CSV text, comma- or semicolon-separated."""
+    return parse_csv_text(schema()["workloads"], text, source, locale=locale,
+                          delimiter=header_delimiter(text))

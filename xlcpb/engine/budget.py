@@ -564,6 +564,16 @@ def sum_of(arrays):
     return np.sum([np.asarray(array, dtype=np.float64) for array in arrays], axis=0)
 
 
+def in_reporting_currency(amounts, rates):
+    """Amounts in a price's currency, in the reporting currency: amount x rate, month by
+    month (rate: reporting units per unit of the price's currency, W x M).
+
+    >>> in_reporting_currency([[100.0, 100.0]], [[0.9, 0.95]]).tolist()
+    [[90.0, 95.0]]
+    """
+    return np.asarray(amounts, dtype=np.float64) * np.asarray(rates, dtype=np.float64)
+
+
 def monthly_totals(monthly):
     """Column sums of a W x M array: the fleet's cost each month."""
     return np.asarray(monthly, dtype=np.float64).sum(axis=0)

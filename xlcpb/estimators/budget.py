@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from ..data.exchange_rates import monthly_rates
 from ..data.instance_types import instance_accelerator
 from ..data.plan import budget_defaults
 from ..data.sheet import Sheet, load_sheet
@@ -43,6 +44,8 @@ class BudgetSettings:
     months: int = 36
     start: str = "2027-01"             # first month, yyyy-mm
     scenario: str = "base"
+    currency: str = "USD"              # reporting currency
+    exchange_rates: tuple = ()         # (currency, "yyyy-mm", rate in reporting units)
     hours_per_month: float | None = None
     hardware_price_decline_per_year: float | None = None
     api_price_decline_per_year: float | None = None
@@ -93,6 +96,8 @@ class Prepared:
     pue: np.ndarray                    # W
     power_price_per_kwh: np.ndarray    # W
     hosting_per_kw_month: np.ndarray   # W
+    currencies: list                   # W: the currency of each row's prices
+    api_currencies: list               # W: the API price's currency (None without one)
     sources: list = field(default_factory=list)  # how each figure was found
 
 
@@ -163,11 +168,7 @@ def _commitment_price(sheet: Sheet, row: dict, sources: list) -> float:
                            "and spot.")
     if row.get("price_committed") is not None:
         return float(row["price_committed"])
-    found = sheet.price(row["hardware"], pricing_model=COMMITTED_PRICING_MODEL)
-    sources.append(f"{row['name']}: committed price {found['price_per_device_hour']} "
-                   f"{found['currency']} ({found['provider']} {found['region']} "
-                   f"{COMMITTED_PRICING_MODEL})")
-    return found["price_per_device_hour"]
+    return _sheet_price(sheet, row, COMMITTED_PRICING_MODEL, "price_committed", sources)
 
 
 def _price(sheet: Sheet, row: dict, suffix: str, model: str, sources: list) -> float:
@@ -176,12 +177,23 @@ def _price(sheet: Sheet, row: dict, suffix: str, model: str, sources: list) -> f
         return float(given)
     if row[f"share_{suffix}"] == 0:
         return 0.0
+    return _sheet_price(sheet, row, model, f"price_{suffix}", sources)
+
+
+def _sheet_price(sheet: Sheet, row: dict, model: str, argument: str, sources: list) -> float:
+    """The sheet's price per device-hour for the row's hardware, in the row's currency."""
     try:
         found = sheet.price(row["hardware"], pricing_model=model)
     except CPBError as error:
-        raise CPBError(f"workload {row['name']!r}: {error}", argument=f"price_{suffix}",
-                       value=None, fix=f"Give price_{suffix} in the plan.",
+        raise CPBError(f"workload {row['name']!r}: {error}", argument=argument,
+                       value=None, fix=f"Give {argument} in the plan.",
                        kind=error.kind) from None
+    if found["currency"] != row["currency"]:
+        raise CPBError(f"workload {row['name']!r}: the sheet's {model} price for "
+                       f"{row['hardware']} is in {found['currency']}, the row's prices in "
+                       f"{row['currency']}.", argument="currency", value=row["currency"],
+                       fix=f"Set currency = {found['currency']} for the row, or give "
+                           f"{argument} in {row['currency']}.")
     sources.append(f"{row['name']}: {model} price {found['price_per_device_hour']} "
                    f"{found['currency']} ({found['provider']} {found['region']})")
     return found["price_per_device_hour"]
@@ -217,7 +229,7 @@ def prepare(plan: list[dict], sheet: Sheet | None = None) -> Prepared:
         raise CPBError("the plan has no workloads.", argument="plan", value=None,
                        fix="Add one row per workload.")
     rows = [_with_defaults(row) for row in plan]
-    sources, seconds, api, tokens = [], [], [], []
+    sources, seconds, api, tokens, api_currencies = [], [], [], [], []
     shares, prices, sizes, instances, commitment, owned = [], [], [], [], [], []
     efficiency = default_efficiency()
     for row in rows:
@@ -233,6 +245,7 @@ def prepare(plan: list[dict], sheet: Sheet | None = None) -> Prepared:
             tokens.append(output)
             if row.get("api_model"):
                 api_row = sheet.api_price(row["api_model"])
+                api_currencies.append(api_row["currency"])
                 api.append(arithmetic.api_cost_per_request(
                     row["input_tokens"], output, api_row["input_price_per_mtok"],
                     api_row["output_price_per_mtok"]))
@@ -241,6 +254,7 @@ def prepare(plan: list[dict], sheet: Sheet | None = None) -> Prepared:
                                f"{api_row['output_price_per_mtok']} per 1M tokens")
             else:
                 api.append(np.nan)
+                api_currencies.append(None)
         else:
             if row.get("flops_per_unit") is None:
                 raise CPBError(f"workload {row['name']!r}: {row['modality']} needs "
@@ -252,6 +266,7 @@ def prepare(plan: list[dict], sheet: Sheet | None = None) -> Prepared:
                 row["flops_per_unit"], peak, efficiency.compute))
             tokens.append(1.0)
             api.append(np.nan)
+            api_currencies.append(None)
         shares.append([row[f"share_{suffix}"] for suffix, _ in PRICING_MODELS])
         prices.append([_price(sheet, row, suffix, model, sources)
                        for suffix, model in PRICING_MODELS])
@@ -272,7 +287,9 @@ def prepare(plan: list[dict], sheet: Sheet | None = None) -> Prepared:
                     price_committed=held[:, 2], commitment_upfront=held[:, 3],
                     owned_devices=own[:, 0], purchase=own[:, 1], depreciation_months=own[:, 2],
                     tdp_watts=own[:, 3], pue=own[:, 4], power_price_per_kwh=own[:, 5],
-                    hosting_per_kw_month=own[:, 6], sources=sources)
+                    hosting_per_kw_month=own[:, 6],
+                    currencies=[row["currency"] for row in rows],
+                    api_currencies=api_currencies, sources=sources)
 
 
 @dataclass
@@ -375,22 +392,31 @@ def project(prepared: Prepared, settings: BudgetSettings, **overrides) -> Budget
                                            prepared.power_price_per_kwh)
     parts["hosting"] = arithmetic.hosting_cost(owned, prepared.tdp_watts,
                                                prepared.hosting_per_kw_month)
+    rates = np.array([monthly_rates(settings.exchange_rates, code, settings.currency,
+                                    settings.month_labels()) for code in prepared.currencies])
+    parts = {name: arithmetic.in_reporting_currency(part, rates)
+             for name, part in parts.items()}
+    purchase_paid = arithmetic.in_reporting_currency(arithmetic.upfront_cash(
+        prepared.purchase, bought, settings.months), rates)
+    upfront_paid = arithmetic.in_reporting_currency(arithmetic.upfront_cash(
+        prepared.commitment_upfront, starts, settings.months), rates)
     cost = arithmetic.sum_of(parts[name] for name in COST_PARTS)
-    cash = {**parts, "upfront_paid": arithmetic.upfront_cash(
-        prepared.commitment_upfront, starts, settings.months),
-        "capex": arithmetic.upfront_cash(prepared.purchase, bought, settings.months)}
+    cash = {**parts, "upfront_paid": upfront_paid, "capex": purchase_paid}
     cash = {name: cash[name] for name in CASH_PARTS}
     cash_cost = arithmetic.sum_of(cash.values())
     owning = arithmetic.sum_of([parts["depreciation"], parts["power"], parts["hosting"]])
-    renting_owned = arithmetic.monthly_cost(owned, settings.hours_per_month,
-                                            prepared.prices[:, 0], hardware_factor)
+    renting_owned = arithmetic.in_reporting_currency(arithmetic.monthly_cost(
+        owned, settings.hours_per_month, prepared.prices[:, 0], hardware_factor), rates)
     payback = np.where(prepared.owned_devices > 0, arithmetic.break_even_month(
         arithmetic.cumulative(arithmetic.sum_of([cash["capex"], cash["power"],
                                                  cash["hosting"]])),
         arithmetic.cumulative(renting_owned)), -2)
     api_factor = arithmetic.decline_factor(np.full(len(rows), api_decline), settings.months)
-    api_cost = arithmetic.api_monthly_cost(generated, np.nan_to_num(prepared.api_cost_per_unit),
-                                           api_factor)
+    api_rates = np.array([monthly_rates(settings.exchange_rates, code or settings.currency,
+                                        settings.currency, settings.month_labels())
+                          for code in prepared.api_currencies])
+    api_cost = arithmetic.in_reporting_currency(arithmetic.api_monthly_cost(
+        generated, np.nan_to_num(prepared.api_cost_per_unit), api_factor), api_rates)
     has_api = ~np.isnan(prepared.api_cost_per_unit)
     break_even = np.where(has_api, arithmetic.break_even_month(
         arithmetic.cumulative(cost), arithmetic.cumulative(api_cost)), -2)
@@ -410,8 +436,10 @@ def project(prepared: Prepared, settings: BudgetSettings, **overrides) -> Budget
         ownership_cost_per_device_hour=arithmetic.cost_per_device_hour(
             owning, owned, settings.hours_per_month),
         commitment_utilisation=arithmetic.commitment_use(beyond_owned, committed),
-        unused_commitment_cost=arithmetic.unused_commitment_cost(
-            beyond_owned, committed, settings.hours_per_month, committed_price),
+        unused_commitment_cost=arithmetic.in_reporting_currency(
+            arithmetic.unused_commitment_cost(beyond_owned, committed,
+                                              settings.hours_per_month, committed_price),
+            rates),
         api_cost=api_cost, blended_price=price, break_even=break_even, crossovers=crossovers,
         total_cost=arithmetic.horizon_total(cost),
         total_api_cost=arithmetic.horizon_total(api_cost),

@@ -19,6 +19,7 @@ from pathlib import Path
 import xlsxwriter
 
 from ...data.plan import parse_plan_text
+from ...errors import CPBError
 from ...estimators.budget import BudgetResult, BudgetSettings, Prepared, prepare, project
 from ..files import atomic_output
 from ..hardware_sheet import write_hardware_sheet
@@ -35,6 +36,14 @@ SHEETS = (sheets.inputs, sheets.workloads, sheets.calculations, sheets.timeline,
 def render_budget(prepared: Prepared, result: BudgetResult, out: Path, title: str,
                   build_date: str) -> Path:
     """Write the budget workbook of ``result`` to ``out`` (atomically)."""
+    foreign = sorted({code for code in prepared.currencies + prepared.api_currencies
+                      if code and code != result.settings.currency})
+    if foreign:
+        raise CPBError(f"the budget converts {', '.join(foreign)} to "
+                       f"{result.settings.currency}, and the workbook has no exchange-rate "
+                       "formulas yet.", argument="currency", value=result.settings.currency,
+                       fix="Build the workbook in the prices' currency (leave out --currency), "
+                           "or use --format json/csv for the converted budget.")
     with atomic_output(out) as temporary:
         workbook = xlsxwriter.Workbook(temporary, {"strings_to_formulas": False,
                                                    "strings_to_numbers": False})
