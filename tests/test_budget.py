@@ -159,6 +159,12 @@ def test_fleet_budget_recalculates_in_libreoffice_after_publish(example, tmp_pat
         assert row[1] == pytest.approx(result.workload_cost[index], rel=1e-9)
         expected = {-2: "no API", -1: "never"}.get(int(result.break_even[index]))
         assert row[5] == (expected or result.months[result.break_even[index]])
+        assert row[2] == (pytest.approx(result.workload_api_cost[index], rel=1e-9)
+                          if result.has_api[index] else "n/a")  # n/a, never $0
+    # the API total is compared with the self-hosting cost of the same workloads
+    covered = sum(result.workload_cost[i] for i in range(4) if result.has_api[i])
+    assert shown["names"]["SelfHostedWithApi"] == pytest.approx(covered, rel=1e-9)
+    assert result.api_covered_cost == pytest.approx(covered, rel=1e-12)
     # a changed input flows through the native timeline: the low scenario
     low = project(prepare(plan), BudgetSettings(**{**settings, "scenario": "low"}))
     shown = calc([published], recalc=True, assignments=["Inputs!B4=low"])[published]

@@ -111,32 +111,41 @@ def run(args) -> int:
     result = project(prepared, settings)
     rows = [{"workload": name, "total cost": float(result.workload_cost[i]),
              "API alternative": float(result.workload_api_cost[i])
-             if result.break_even[i] != -2 else None,
+             if result.has_api[i] else None,
              "devices, first month": float(result.devices[i, 0]),
              "devices, last month": float(result.devices[i, -1]),
              "cost per unit": float(result.unit_cost_over_horizon[i]),
              "unit": UNIT_NAMES[prepared.workloads[i]["modality"]],
-             "break-even": ("no API" if result.break_even[i] == -2 else "never"
-                            if result.break_even[i] == -1
-                            else result.months[result.break_even[i]])}
+             "break-even": break_even_label(result, i),
+             "payback": _payback_label(result, i)}
             for i, name in enumerate(result.names)]
     scenarios = scenario_totals(prepared, settings)
     sensitivity = tornado(prepared, settings)
-    for i, row in enumerate(rows):
-        row["break-even"] = break_even_label(result, i)
-    emit(args.format, rows, list(rows[0]),
-         {"settings": result.settings.__dict__, "workloads": rows, "total": result.total_cost,
-          "api_total": result.total_api_cost, "months": result.months,
-          "monthly_total": result.monthly_cost, "timeline": timeline(result),
-          "cash_total": float(result.cash_cost.sum()), "scenarios": scenarios,
+    currency = result.settings.currency
+    covered = [name for name, known in zip(result.names, result.has_api) if known]
+    emit(args.format, _for_people(rows, args.format), list(rows[0]),
+         {"settings": result.settings.__dict__, "currency": currency, "workloads": rows,
+          "total": result.total_cost, "cash_total": float(result.cash_cost.sum()),
+          "api_total": result.total_api_cost,
+          "api_comparison": {"workloads": covered,
+                             "self_hosted_total": result.api_covered_cost,
+                             "api_total": result.total_api_cost},
+          "months": result.months, "monthly_total": result.monthly_cost,
+          "timeline": timeline(result), "scenarios": scenarios,
           "sensitivity": sensitivity, "sources": prepared.sources},
          title=f"Fleet budget, {result.months[0]} to {result.months[-1]} "
-               f"({result.settings.scenario} scenario)")
+               f"({result.settings.scenario} scenario, {currency})")
     if args.format == "table":
-        print(f"\nTotal: ${result.total_cost:,.0f} self-hosted; scenarios: "
-              + ", ".join(f"{k} ${v:,.0f}" for k, v in scenarios.items()))
+        print(f"\nTotal: {currency} {result.total_cost:,.0f} self-hosted (P&L view; cash "
+              f"view {currency} {float(result.cash_cost.sum()):,.0f}); scenarios: "
+              + ", ".join(f"{k} {currency} {v:,.0f}" for k, v in scenarios.items()))
+        if covered:
+            print(f"API comparison, {len(covered)} of {len(rows)} workloads with an API "
+                  f"alternative ({', '.join(covered)}): self-hosted {currency} "
+                  f"{result.api_covered_cost:,.0f} vs API {currency} "
+                  f"{result.total_api_cost:,.0f}")
         print()
-        emit("table", sensitivity, ["input", "low", "high", "swing"],
+        emit("table", _for_people(sensitivity, "table"), ["input", "low", "high", "swing"],
              title="What moves the total most (each input 20% lower / higher)")
     if args.out:
         refuse_to_replace(args.out, args.overwrite)
@@ -146,10 +155,42 @@ def run(args) -> int:
     return 0
 
 
+MONEY_COLUMNS = ("total cost", "API alternative", "low", "high", "swing", "budget", "actual",
+                 "variance")
+
+
+def _for_people(rows: list, fmt: str) -> list:
+    """Rows for a table: money to whole currency units (thousands separators follow), an
+    absent API alternative "n/a", unit costs to 4 significant digits; csv and json keep
+    every figure at full precision."""
+    if fmt != "table":
+        return rows
+    shown = []
+    for row in rows:
+        row = dict(row)
+        for key in MONEY_COLUMNS:
+            if key in row:
+                row[key] = "n/a" if row[key] is None else float(f"{row[key]:.0f}")
+        if "cost per unit" in row:
+            row["cost per unit"] = float(f"{row['cost per unit']:.4g}")
+        shown.append(row)
+    return shown
+
+
+def _payback_label(result, index: int) -> str:
+    """The month from which an owned fleet stays cheaper than renting it; "never"; ""."""
+    month = int(result.payback[index])
+    if month < 0:
+        return "never" if month == -1 else ""
+    return result.months[month]
+
+
 def break_even_label(result, index: int) -> str:
     """"no API", "never", or the month from which self-hosting stays cheaper."""
     month = int(result.break_even[index])
-    return {-2: "no API", -1: "never"}.get(month) or result.months[month]
+    if month < 0:
+        return "never" if month == -1 else "no API"
+    return result.months[month]
 
 
 def timeline(result) -> list:

@@ -319,7 +319,9 @@ class BudgetResult:
     break_even: np.ndarray             # per workload: month index, -1 never, -2 no API
     crossovers: list                   # per workload: months where the cheaper side flips
     total_cost: float
-    total_api_cost: float
+    total_api_cost: float               # of the workloads with an API alternative only
+    has_api: np.ndarray                 # W: the workload has an API alternative
+    api_covered_cost: float             # self-hosting cost of those same workloads
     quarters: np.ndarray               # W x Q
     years: np.ndarray                  # W x Y
     unit_cost: np.ndarray              # W x M, cost per accepted unit (UNIT_NAMES)
@@ -442,7 +444,8 @@ def project(prepared: Prepared, settings: BudgetSettings, **overrides) -> Budget
             rates),
         api_cost=api_cost, blended_price=price, break_even=break_even, crossovers=crossovers,
         total_cost=arithmetic.horizon_total(cost),
-        total_api_cost=arithmetic.horizon_total(api_cost),
+        total_api_cost=arithmetic.horizon_total(api_cost), has_api=has_api,
+        api_covered_cost=arithmetic.horizon_total(cost[has_api]),
         quarters=arithmetic.period_totals(cost, 3), years=arithmetic.period_totals(cost, 12),
         unit_cost=unit, cumulative_cost=arithmetic.cumulative(cost),
         cumulative_api_cost=arithmetic.cumulative(api_cost),

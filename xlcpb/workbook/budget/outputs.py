@@ -63,6 +63,11 @@ def _values_tables(b: BudgetBook, sheet, row: int) -> int:
     return row + 1
 
 
+# months on a chart's axis as months, not date serial numbers
+MONTH_AXIS = {"date_axis": True, "num_format": "mmm yyyy", "base_unit": "months",
+              "major_unit": 3, "major_unit_type": "months"}
+
+
 def _charts(b: BudgetBook, sheet, row: int) -> None:
     months, workloads = b.layout.months, b.layout.workloads
     categories = ["Timeline", TIMELINE_MONTH_ROW, 1, TIMELINE_MONTH_ROW, months]
@@ -76,14 +81,16 @@ def _charts(b: BudgetBook, sheet, row: int) -> None:
     shown = "" if workloads <= CHART_WORKLOADS else f" (largest {CHART_WORKLOADS})"
     by_workload.set_title({"name": f"Monthly self-hosting cost by workload{shown}"})
     by_workload.set_y_axis({"num_format": MONEY})
+    by_workload.set_x_axis(MONTH_AXIS)
     sheet.insert_chart(row, 0, by_workload, {"x_scale": 1.6, "y_scale": 1.2})
     versus = b.book.add_chart({"type": "line"})
-    for block, label in (("cost", "Self-hosting"), ("api", "API alternative")):
-        r = b.layout.block_total_row(block)
+    for r, label in ((b.layout.block_total_row("api") + 1, "Self-hosting"),
+                     (b.layout.block_total_row("api"), "API alternative")):
         versus.add_series({"name": label, "categories": categories,
                            "values": ["Timeline", r, 1, r, months]})
-    versus.set_title({"name": "Self-hosting vs API, fleet total per month"})
+    versus.set_title({"name": "Self-hosting vs API, workloads with an API alternative"})
     versus.set_y_axis({"num_format": MONEY})
+    versus.set_x_axis(MONTH_AXIS)
     sheet.insert_chart(row, 6, versus, {"x_scale": 1.4, "y_scale": 1.2})
 
 
@@ -100,13 +107,18 @@ def outputs(b: BudgetBook) -> None:
     sheet = b.sheet("Outputs", ["Workload", "Total cost", "API alternative", "Cost per unit",
                                 "Unit", "Break-even"], [26, 16, 16, 14, 18, 14])
     layout, result = b.layout, b.result
+    # period totals run across from column B: wide enough for millions, never "####"
+    sheet.set_column(6, max(6, len(period_labels(layout.months, 3))), 14)
     for index, name in enumerate(result.names):
         r = layout.output_row(index)
         sheet.write_formula(r, 0, f"={layout.calculation_cell('workload', index)}", None, name)
         sheet.write_formula(r, 1, f"=SUM({layout.timeline_row_range('cost', index)})",
                             b.style(MONEY), float(result.workload_cost[index]))
-        sheet.write_formula(r, 2, f"=SUM({layout.timeline_row_range('api', index)})",
-                            b.style(MONEY), float(result.workload_api_cost[index]))
+        sheet.write_formula(r, 2, f"=IF({layout.calculation_cell('has API', index)},"
+                                  f"SUM({layout.timeline_row_range('api', index)}),\"n/a\")",
+                            b.style(MONEY, align="right"),
+                            float(result.workload_api_cost[index]) if result.has_api[index]
+                            else "n/a")
         modality = b.prepared.workloads[index]["modality"]
         per = 1e6 if modality == "text" else 1
         sheet.write_formula(r, 3, f"=B{r + 1}/(SUM({layout.timeline_row_range('demand', index)})"
@@ -125,7 +137,16 @@ def outputs(b: BudgetBook) -> None:
                         result.total_api_cost)
     b.name("TotalBudget", "Outputs", total, 1)
     b.name("TotalApiAlternative", "Outputs", total, 2)
-    row = _periods(b, sheet, total + 2, "Totals by quarter", 3)
+    covered = total + 1
+    sheet.write(covered, 0, "Same workloads as the API total", b.style(bold=True))
+    sheet.write_formula(covered, 1, "=SUM(Timeline_covered_cost)", b.style(MONEY, bold=True),
+                        result.api_covered_cost)
+    sheet.write_formula(covered, 2, "=TotalApiAlternative", b.style(MONEY, bold=True),
+                        result.total_api_cost)
+    sheet.write(covered, 3, "the API total covers only workloads with an API alternative; "
+                            "compare it with this self-hosting total")
+    b.name("SelfHostedWithApi", "Outputs", covered, 1)
+    row = _periods(b, sheet, total + 3, "Totals by quarter", 3)
     row = _periods(b, sheet, row + 1, "Totals by year", 12)
     row = _values_tables(b, sheet, row + 1)
     _charts(b, sheet, row + 1)

@@ -253,6 +253,23 @@ def _timeline_formula(b: BudgetBook, block: str, index: int, month: int) -> str:
             f"{calc('API cost per unit')}*(1-ApiDeclineEff)^({mi}/12)")
 
 
+def _covered_cost_row(b: BudgetBook, sheet, row: int) -> None:
+    """Under the API block: each month's self-hosting cost of the workloads that have an API
+    alternative, so the comparison is between the same workloads."""
+    layout = b.layout
+    sheet.write(row, 0, "Self-hosting, same workloads", b.style(bold=True))
+    covered = monthly_totals(b.result.cost[b.result.has_api])
+    for m in range(layout.months):
+        col = layout.month_column(m)
+        costs = (f"{cell_reference(layout.block_row('cost'), col)}:"
+                 f"{cell_reference(layout.block_row('cost', layout.workloads - 1), col)}")
+        sheet.write_formula(row, col, f"=SUMPRODUCT(--({layout.calculation_range('has API')})"
+                                      f",{costs})", b.style(looks.TIMELINE_BLOCK_STYLES[
+                                          "cost"][1], bold=True),
+                            float(covered[m]) if np.size(covered) else 0.0)
+    b.name("Timeline_covered_cost", "Timeline", row, 1, row, layout.months)
+
+
 def timeline(b: BudgetBook) -> None:
     sheet = b.book.add_worksheet("Timeline")
     sheet.write(0, 0, "Timeline: every cell a native formula of the inputs",
@@ -302,6 +319,8 @@ def timeline(b: BudgetBook) -> None:
                                 b.style(fmt, bold=True), float(totals[m]))
         b.name(f"Timeline_{block}", "Timeline", first, 1, total_row - 1, months)
         b.name(f"Timeline_{block}_total", "Timeline", total_row, 1, total_row, months)
+        if block == "api":  # what the API total compares with: the same workloads
+            _covered_cost_row(b, sheet, total_row + 1)
     b.name("QuarterLabels", "Timeline", TIMELINE_QUARTER_ROW, 1, TIMELINE_QUARTER_ROW, months)
     b.name("MonthIndex", "Timeline", TIMELINE_INDEX_ROW, 1, TIMELINE_INDEX_ROW, months)
 
