@@ -50,7 +50,8 @@ def test_projection_by_hand():
     assert api[0, 0] == 20_000.0
     assert engine.break_even_month(engine.cumulative(cost), engine.cumulative(api))[0] == 0
     assert engine.break_even_month([[10.0, 20.0]], [[1.0, 2.0]])[0] == -1  # never
-    assert engine.period_totals([[1.0] * 14], 12).tolist() == [[12.0, 2.0]]
+    labels, totals = engine.totals_by_period([[1.0] * 14], ["2027"] * 12 + ["2028"] * 2)
+    assert labels == ["2027", "2028"] and totals.tolist() == [[12.0, 2.0]]
 
 
 def _plan(rows):
@@ -386,9 +387,15 @@ def test_a_plan_with_everything_recalculates_in_libreoffice(tmp_path):
         + "p5,video,,1.8e18,H100 SXM,bf16,1,300,0.6,3.99,,,,,,p5.48xlarge" + "," * 11 + "\n",
         "utf-8")
     out = tmp_path / "b.xlsx"
-    assert main(["budget", str(plan_csv), "--months", "14", "-o", str(out)]) == 0
+    assert main(["budget", str(plan_csv), "--months", "14", "--fiscal-year-start", "4",
+                 "-o", str(out)]) == 0
     result = project(prepare(parse_plan_text(plan_csv.read_text("utf-8"), "p")),
-                     BudgetSettings(months=14))
+                     BudgetSettings(months=14, fiscal_year_start=4))
+    # January 2027 - February 2028 in fiscal years from April: FY2027 Q4, FY2028 Q1-Q4
+    assert result.quarter_labels == ["FY2027 Q4", "FY2028 Q1", "FY2028 Q2", "FY2028 Q3",
+                                     "FY2028 Q4"]
+    assert result.year_labels == ["FY2027", "FY2028"]
+    assert np.allclose(result.years[:, 0], result.cost[:, :3].sum(axis=1), rtol=1e-12)
     assert result.owned.sum() > 0 and result.committed.sum() > 0
     assert result.devices[2, 0] % 8 == 0
     published = tmp_path / "published.xlsx"
@@ -400,6 +407,17 @@ def test_a_plan_with_everything_recalculates_in_libreoffice(tmp_path):
     outputs = shown["sheets"]["Outputs"]
     for index in range(3):
         assert outputs[3 + index][1] == pytest.approx(result.workload_cost[index], rel=1e-9)
+    titles = [row[0] for row in outputs]
+    for title, labels, totals in (("Totals by quarter", result.quarter_labels, result.quarters),
+                                  ("Totals by year", result.year_labels, result.years)):
+        header = titles.index(title) + 1
+        assert outputs[header][1:1 + len(labels)] == labels
+        for index in range(3):
+            assert outputs[header + 1 + index][1:1 + len(labels)] == pytest.approx(
+                totals[index].tolist(), rel=1e-9)
+    assert shown["names"]["QuarterLabels"] == [
+        ["FY2027 Q4"] * 3 + ["FY2028 Q1"] * 3 + ["FY2028 Q2"] * 3 + ["FY2028 Q3"] * 3
+        + ["FY2028 Q4"] * 2]
 
 
 def test_eur_reporting_with_a_dated_rate_table(tmp_path, capsys):

@@ -12,6 +12,7 @@ from ..data.exchange_rates import read_rates
 from ..data.plan import budget_defaults, parse_plan_text, read_plan
 from ..data.sheet import load_sheet
 from ..data.store import SheetStore
+from ..engine.budget import monthly_totals
 from ..errors import CPBError
 from ..estimators.budget import (UNIT_NAMES, BudgetSettings, prepare, project, scenario_totals,
                                  tornado, variance)
@@ -36,6 +37,9 @@ def _settings_options(parser) -> None:
     parser.add_argument("--api-decline", type=number,
                         help="API price decline per year (default "
                              f"{budget_defaults()['api_price_decline_per_year']})")
+    parser.add_argument("--fiscal-year-start", type=int, default=1, metavar="MONTH",
+                        help="month a fiscal year starts, 1-12 (default 1: calendar years; "
+                             "4: April, FY2028 = April 2027 - March 2028)")
     parser.add_argument("--currency", default="USD",
                         help="reporting currency, an ISO code (default USD); prices in other "
                              "currencies are converted with --rates")
@@ -96,6 +100,7 @@ def _settings(args) -> BudgetSettings:
     rates = read_rates(args.rates, args.locale) if args.rates else ()
     return BudgetSettings(months=int(args.months), start=args.start, scenario=args.scenario,
                           currency=args.currency.strip().upper(), exchange_rates=rates,
+                          fiscal_year_start=args.fiscal_year_start,
                           hardware_price_decline_per_year=args.hardware_decline,
                           api_price_decline_per_year=args.api_decline)
 
@@ -131,6 +136,8 @@ def run(args) -> int:
                              "self_hosted_total": result.api_covered_cost,
                              "api_total": result.total_api_cost},
           "months": result.months, "monthly_total": result.monthly_cost,
+          "quarters": _period_totals(result.quarter_labels, result.quarters),
+          "years": _period_totals(result.year_labels, result.years),
           "timeline": timeline(result), "scenarios": scenarios,
           "sensitivity": sensitivity, "sources": prepared.sources},
          title=f"Fleet budget, {result.months[0]} to {result.months[-1]} "
@@ -175,6 +182,11 @@ def _for_people(rows: list, fmt: str) -> list:
             row["cost per unit"] = float(f"{row['cost per unit']:.4g}")
         shown.append(row)
     return shown
+
+
+def _period_totals(labels: list, totals) -> dict:
+    """{"2027 Q1" or "FY2027": fleet total}, from W x P totals."""
+    return dict(zip(labels, (float(value) for value in monthly_totals(totals))))
 
 
 def _payback_label(result, index: int) -> str:

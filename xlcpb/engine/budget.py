@@ -499,13 +499,21 @@ def crossover_months(cumulative_self, cumulative_api) -> list:
     return [[int(m) + 1 for m in np.flatnonzero(row)] for row in flips]
 
 
-def period_totals(monthly, months_per_period):
-    """Sums over consecutive periods (3 for quarters, 12 for years); the last may be partial."""
-    values = np.asarray(monthly, dtype=np.float64)
-    count = int(np.ceil(values.shape[-1] / months_per_period))
-    padded = np.zeros(values.shape[:-1] + (count * months_per_period,))
-    padded[..., :values.shape[-1]] = values
-    return padded.reshape(values.shape[:-1] + (count, months_per_period)).sum(axis=-1)
+def totals_by_period(monthly, labels) -> tuple:
+    """Sums of the months sharing a period label (a quarter, a fiscal year), in order.
+
+    Returns: (the distinct labels in order, a W x P array of their totals).
+
+    >>> labels, totals = totals_by_period([[1.0, 2.0, 3.0]], ["2027 Q4", "2027 Q4", "2028 Q1"])
+    >>> labels, totals.tolist()
+    (['2027 Q4', '2028 Q1'], [[3.0, 3.0]])
+    """
+    values = np.atleast_2d(np.asarray(monthly, dtype=np.float64))
+    order = list(dict.fromkeys(labels))
+    index = np.array([order.index(label) for label in labels])
+    totals = np.zeros((values.shape[0], len(order)))
+    np.add.at(totals, (slice(None), index), values)
+    return order, totals
 
 
 def unit_cost(cost, demand, tokens_per_unit, per):

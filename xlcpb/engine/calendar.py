@@ -1,4 +1,5 @@
-"""Calendar months of a budget: labels, Excel serial dates, quarter and year labels.
+"""Calendar months of a budget: labels, Excel serial dates, calendar or fiscal quarters and
+years.
 
 A budget runs month by month from a first month; months are counted from 0 (the first).
 """
@@ -50,27 +51,48 @@ def excel_serial_date(year: int, month: int, day: int = 1) -> int:
     return (date - EXCEL_EPOCH).days
 
 
-def quarter_label(month_index: int) -> str:
-    """"Y<year>Q<quarter>" of a 0-based month of the budget: 0 -> Y1Q1, 14 -> Y2Q1.
+def fiscal_year(year: int, month: int, fiscal_start: int = 1) -> int:
+    """The fiscal year of a month, named by the calendar year in which it ends (a year
+    starting in October 2026 is FY2027); with ``fiscal_start`` 1, the calendar year.
 
-    >>> quarter_label(0), quarter_label(11), quarter_label(14)
-    ('Y1Q1', 'Y1Q4', 'Y2Q1')
+    >>> fiscal_year(2026, 10, 10), fiscal_year(2026, 9, 10), fiscal_year(2026, 12, 1)
+    (2027, 2026, 2026)
     """
-    year, month = divmod(month_index, MONTHS_PER_YEAR)
-    return f"Y{year + 1}Q{month // MONTHS_PER_QUARTER + 1}"
+    return year + (1 if fiscal_start > 1 and month >= fiscal_start else 0)
 
 
-def period_labels(months: int, months_per_period: int) -> list[str]:
-    """Labels of the periods covering ``months`` months: quarters (3) "Y1Q1", ..., or years
-    (12) "Y1", ...; the last period may be partial.
+def quarter_label(year: int, month: int, fiscal_start: int = 1) -> str:
+    """"2027 Q1" (calendar) or "FY2027 Q1" (a fiscal year from ``fiscal_start``).
 
-    >>> period_labels(14, 3), period_labels(14, 12)
-    (['Y1Q1', 'Y1Q2', 'Y1Q3', 'Y1Q4', 'Y2Q1'], ['Y1', 'Y2'])
+    >>> quarter_label(2027, 5), quarter_label(2026, 10, 10), quarter_label(2027, 9, 10)
+    ('2027 Q2', 'FY2027 Q1', 'FY2027 Q4')
     """
-    starts = range(0, months, months_per_period)
-    if months_per_period == MONTHS_PER_YEAR:
-        return [f"Y{start // MONTHS_PER_YEAR + 1}" for start in starts]
-    return [quarter_label(start) for start in starts]
+    quarter = (month - fiscal_start) % MONTHS_PER_YEAR // MONTHS_PER_QUARTER + 1
+    return f"{year_label(year, month, fiscal_start)} Q{quarter}"
+
+
+def year_label(year: int, month: int, fiscal_start: int = 1) -> str:
+    """"2027" (calendar) or "FY2027" (fiscal): the year a month's totals count in.
+
+    >>> year_label(2027, 5), year_label(2027, 7, 4)
+    ('2027', 'FY2028')
+    """
+    prefix = "FY" if fiscal_start > 1 else ""
+    return f"{prefix}{fiscal_year(year, month, fiscal_start)}"
+
+
+def period_labels(start: str, months: int, fiscal_start: int = 1,
+                  quarters: bool = True) -> list[str]:
+    """Each month's quarter (or year) label, for ``months`` months from ``start``.
+
+    >>> period_labels("2027-11", 4)
+    ['2027 Q4', '2027 Q4', '2028 Q1', '2028 Q1']
+    >>> period_labels("2027-11", 4, fiscal_start=4, quarters=False)
+    ['FY2028', 'FY2028', 'FY2028', 'FY2028']
+    """
+    label = quarter_label if quarters else year_label
+    return [label(int(text[:4]), int(text[5:]), fiscal_start)
+            for text in month_labels(start, months)]
 
 
 def months_between(start: str, month: str) -> int:

@@ -21,7 +21,7 @@ from ..data.instance_types import instance_accelerator
 from ..data.plan import budget_defaults
 from ..data.sheet import Sheet, load_sheet
 from ..engine import budget as arithmetic
-from ..engine.calendar import month_labels, months_between
+from ..engine.calendar import month_labels, months_between, period_labels
 from ..errors import CPBError
 from .llm import default_efficiency, estimate_llm
 
@@ -45,6 +45,7 @@ class BudgetSettings:
     start: str = "2027-01"             # first month, yyyy-mm
     scenario: str = "base"
     currency: str = "USD"              # reporting currency
+    fiscal_year_start: int = 1         # month a fiscal year starts (1: calendar years)
     exchange_rates: tuple = ()         # (currency, "yyyy-mm", rate in reporting units)
     hours_per_month: float | None = None
     hardware_price_decline_per_year: float | None = None
@@ -56,6 +57,10 @@ class BudgetSettings:
             raise CPBError(f"scenario = {self.scenario!r}: unknown.", argument="scenario",
                            value=self.scenario,
                            fix=f"Use one of {', '.join(defaults['scenarios'])}.")
+        if self.fiscal_year_start not in range(1, 13):
+            raise CPBError(f"fiscal_year_start = {self.fiscal_year_start!r}: not a month.",
+                           argument="fiscal_year_start", value=self.fiscal_year_start,
+                           fix="Give the month a fiscal year starts, 1 to 12 (4 for April).")
         try:
             dt.date.fromisoformat(self.start + "-01")
         except ValueError:
@@ -322,8 +327,10 @@ class BudgetResult:
     total_api_cost: float               # of the workloads with an API alternative only
     has_api: np.ndarray                 # W: the workload has an API alternative
     api_covered_cost: float             # self-hosting cost of those same workloads
-    quarters: np.ndarray               # W x Q
+    quarters: np.ndarray               # W x Q: calendar or fiscal quarters
     years: np.ndarray                  # W x Y
+    quarter_labels: list               # Q: "2027 Q1" or "FY2027 Q1"
+    year_labels: list                  # Y: "2027" or "FY2027"
     unit_cost: np.ndarray              # W x M, cost per accepted unit (UNIT_NAMES)
     cumulative_cost: np.ndarray        # W x M
     cumulative_api_cost: np.ndarray    # W x M
@@ -429,6 +436,10 @@ def project(prepared: Prepared, settings: BudgetSettings, **overrides) -> Budget
     unit = arithmetic.unit_cost(cost, demand, prepared.tokens_per_unit.reshape(-1, 1),
                                 per.reshape(-1, 1))
     api_cost = np.where(has_api.reshape(-1, 1), api_cost, 0.0)
+    quarter_labels, quarters = arithmetic.totals_by_period(cost, period_labels(
+        settings.start, settings.months, settings.fiscal_year_start))
+    year_labels, years = arithmetic.totals_by_period(cost, period_labels(
+        settings.start, settings.months, settings.fiscal_year_start, quarters=False))
     return BudgetResult(
         settings=settings, names=[row["name"] for row in rows], workloads=rows,
         months=settings.month_labels(), demand=demand, generated=generated,
@@ -446,7 +457,7 @@ def project(prepared: Prepared, settings: BudgetSettings, **overrides) -> Budget
         total_cost=arithmetic.horizon_total(cost),
         total_api_cost=arithmetic.horizon_total(api_cost), has_api=has_api,
         api_covered_cost=arithmetic.horizon_total(cost[has_api]),
-        quarters=arithmetic.period_totals(cost, 3), years=arithmetic.period_totals(cost, 12),
+        quarters=quarters, years=years, quarter_labels=quarter_labels, year_labels=year_labels,
         unit_cost=unit, cumulative_cost=arithmetic.cumulative(cost),
         cumulative_api_cost=arithmetic.cumulative(api_cost),
         workload_cost=arithmetic.row_totals(cost),

@@ -8,9 +8,8 @@ import numpy as np
 
 from ...data.plan import budget_defaults
 from ...engine.budget import monthly_totals
-from ...engine.calendar import period_labels
 from ...estimators.budget import UNIT_NAMES, scenario_totals, tornado
-from ..columns import column_letter
+from ..columns import cell_reference, column_letter
 from ..styles import HEADER_STYLE, MONEY
 from . import styles as looks
 from .layout import CHART_WORKLOADS, TIMELINE_MONTH_ROW
@@ -21,13 +20,14 @@ def _periods(b: BudgetBook, sheet, row: int, title: str, length: int) -> int:
     sheet.write(row, 0, title, b.style(bold=True))
     totals = b.result.quarters if length == 3 else b.result.years
     row += 1
-    labels = period_labels(b.layout.months, length)
+    labels = b.result.quarter_labels if length == 3 else b.result.year_labels
     sheet.write_row(row, 0, ["workload", *labels], b.style(**HEADER_STYLE))
     for index, name in enumerate(b.result.names):
         r = row + 1 + index
         sheet.write(r, 0, name)
         for p, label in enumerate(labels):
-            criterion = f"\"{label}\"" if length == 3 else f"\"{label}Q*\""
+            heading = cell_reference(row, p + 1, absolute=True)
+            criterion = heading if length == 3 else f"{heading}&\" Q*\""
             sheet.write_formula(r, p + 1, f"=SUMIFS({b.layout.timeline_row_range('cost', index)}"
                                           f",QuarterLabels,{criterion})",
                                 b.style(MONEY), float(totals[index, p]))
@@ -108,7 +108,7 @@ def outputs(b: BudgetBook) -> None:
                                 "Unit", "Break-even"], [26, 16, 16, 14, 18, 14])
     layout, result = b.layout, b.result
     # period totals run across from column B: wide enough for millions, never "####"
-    sheet.set_column(6, max(6, len(period_labels(layout.months, 3))), 14)
+    sheet.set_column(6, max(6, len(result.quarter_labels)), 14)
     for index, name in enumerate(result.names):
         r = layout.output_row(index)
         sheet.write_formula(r, 0, f"={layout.calculation_cell('workload', index)}", None, name)

@@ -65,6 +65,8 @@ def inputs(b: BudgetBook) -> None:
         ("Scenario", "Scenario", settings.scenario, "", None,
          "dropdown: low, base or high (the table below)"),
         ("StartMonth", "First month", dt.datetime(year, month, 1), "", looks.MONTH, ""),
+        ("FiscalStart", "First month of the fiscal year", settings.fiscal_year_start,
+         "month (1-12)", "0", "1: calendar years; 4: April (FY2028 = April 2027 - March 2028)"),
         ("HoursPerMonth", "Hours per month", settings.hours_per_month, "h", "0", ""),
         ("HardwareDecline", "Hardware rent price decline per year",
          settings.hardware_price_decline_per_year, "fraction/year", "0%",
@@ -289,9 +291,13 @@ def timeline(b: BudgetBook) -> None:
         sheet.write_formula(TIMELINE_MONTH_ROW, col, f"=EDATE(StartMonth,{index_cell})",
                             b.style(looks.MONTH, **HEADER_STYLE), excel_serial_date(year, month))
         sheet.write_number(TIMELINE_INDEX_ROW, col, m, header)
-        sheet.write_formula(TIMELINE_QUARTER_ROW, col, f"=\"Y\"&(INT({index_cell}/12)+1)&"
-                                                       f"\"Q\"&(INT(MOD({index_cell},12)/3)+1)",
-                            header, quarter_label(m))
+        date = cell_reference(TIMELINE_MONTH_ROW, col)
+        sheet.write_formula(TIMELINE_QUARTER_ROW, col,
+                            f"=IF(FiscalStart>1,\"FY\",\"\")&(YEAR({date})+IF(AND("
+                            f"FiscalStart>1,MONTH({date})>=FiscalStart),1,0))&\" Q\"&"
+                            f"(INT(MOD(MONTH({date})-FiscalStart,12)/3)+1)",
+                            header, quarter_label(year, month,
+                                                  b.result.settings.fiscal_year_start))
     sheet.freeze_panes(4, 1)
     data = {"demand": b.result.demand, "replicas": b.result.replicas,
             "devices": b.result.devices, "owned": b.result.owned,
