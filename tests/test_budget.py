@@ -172,22 +172,61 @@ def test_fleet_budget_recalculates_in_libreoffice_after_publish(example, tmp_pat
     assert shown["names"]["TotalBudget"] == pytest.approx(low.total_cost, rel=1e-9)
 
 
-def test_budget_vs_actual_on_the_focus_sample(test_data, capsys):
-    focus = test_data / "pricelists" / "06_focus_1.0_sample_1000rows.csv"
-    assert main(["actuals", "--focus", str(focus), "--start", "2024-09", "--months", "3",
-                 "--format", "json"]) == 0
-    report = json.loads(capsys.readouterr().out)
+def _focus_totals(focus, column, keep=lambda row: True):
     expected = defaultdict(float)
     with open(focus, newline="", encoding="utf-8") as stream:
         for row in csv.DictReader(stream):
-            expected[row["ChargePeriodStart"][:7]] += float(row["BilledCost"])
-    by_month = {row["month"]: row for row in report["by_month"]}
-    for month, total in expected.items():
-        assert by_month[month]["actual"] == pytest.approx(total, rel=1e-9)
-    assert by_month["2024-09"]["budget"] > 0
-    assert report["currency"] == "USD"
+            if keep(row):
+                expected[row["ChargePeriodStart"][:7]] += float(row[column])
+    return expected
+
+
+def test_budget_vs_actual_on_the_focus_sample(test_data, capsys):
+    """EffectiveCost by default (FinOps compares cost after discounts and amortisation),
+    BilledCost or ListCost on request; months without actuals are "budget only"."""
+    focus = test_data / "pricelists" / "06_focus_1.0_sample_1000rows.csv"
+    for option, column in ((None, "EffectiveCost"), ("billed", "BilledCost"),
+                           ("list", "ListCost")):
+        extra = ["--cost", option] if option else []
+        assert main(["actuals", "--focus", str(focus), "--start", "2024-09", "--months", "3",
+                     "--format", "json", *extra]) == 0
+        report = json.loads(capsys.readouterr().out)
+        assert report["cost_column"] == column
+        by_month = {row["month"]: row for row in report["by_month"]}
+        for month, total in _focus_totals(focus, column).items():
+            assert by_month[month]["actual"] == pytest.approx(total, rel=1e-9)
+    assert _focus_totals(focus, "EffectiveCost") != _focus_totals(focus, "BilledCost")
+    assert by_month["2024-09"]["budget"] > 0 and report["currency"] == "USD"
     assert math.isclose(by_month["2024-09"]["variance"],
                         by_month["2024-09"]["actual"] - by_month["2024-09"]["budget"])
+    # the export holds September only: October and November are budget only, no variance
+    for month in ("2024-10", "2024-11"):
+        assert by_month[month]["actual"] is None and by_month[month]["variance"] is None
+        assert by_month[month]["status"] == "budget only"
+    assert report["months_compared"] == 1 and report["months_budget_only"] == 2
+
+
+def test_spend_matched_to_workloads_by_tag_and_by_service(test_data, tmp_path, capsys):
+    focus = test_data / "pricelists" / "06_focus_1.0_sample_1000rows.csv"
+    plan = tmp_path / "plan.csv"
+    plan.write_text(HEADER + "lens,audio,,1e15,L4,fp16,,,,,100,,,,,,,"
+                    "tag:application=BrightLensMatrix\n"
+                    "queues,audio,,1e15,L4,fp16,,,,,100,,,,,,,Amazon Simple Queue Service\n",
+                    "utf-8")
+    assert main(["actuals", str(plan), "--focus", str(focus), "--start", "2024-09",
+                 "--months", "1", "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    rows = {row["workload_or_service"]: row for row in report["by_service"]}
+    tagged = _focus_totals(focus, "EffectiveCost",
+                           lambda row: '"application": "BrightLensMatrix"' in row["Tags"])
+    queue = _focus_totals(focus, "EffectiveCost", lambda row: row["ServiceName"] ==
+                          "Amazon Simple Queue Service" and "BrightLensMatrix" not in row["Tags"])
+    assert rows["lens"]["actual"] == pytest.approx(tagged["2024-09"], rel=1e-9)
+    assert rows["queues"]["actual"] == pytest.approx(queue["2024-09"], rel=1e-9)
+    assert "Amazon Simple Queue Service" not in rows
+    # every row counted once: the owners add up to the month
+    assert sum(row["actual"] for row in report["by_service"]) == pytest.approx(
+        report["by_month"][0]["actual"], rel=1e-9)
 
 
 def test_variance_without_spend_is_an_error(example, tmp_path, capsys):
@@ -195,7 +234,7 @@ def test_variance_without_spend_is_an_error(example, tmp_path, capsys):
     assert "no actual spend" in capsys.readouterr().err
     plan, settings = example
     result = project(prepare(plan), BudgetSettings(**settings))
-    assert variance(result, [])["by_month"][0]["actual"] == 0.0
+    assert variance(result, [])["by_month"][0]["status"] == "budget only"
     assert np.isfinite(result.total_cost)
 
 

@@ -74,6 +74,11 @@ def register(subparsers) -> None:
     actuals.add_argument("plan", type=Path, nargs="?", help="the plan (default: the example)")
     actuals.add_argument("--focus", type=Path,
                          help="a FOCUS CSV to read directly (default: your sheet's spend)")
+    actuals.add_argument("--cost", choices=["effective", "billed", "list"],
+                         default="effective",
+                         help="which actual cost: effective (FOCUS EffectiveCost, after "
+                              "discounts and amortised commitments; the FinOps comparison, "
+                              "default), billed (BilledCost, the invoice) or list (ListCost)")
     _settings_options(actuals)
     add_format(actuals)
     actuals.set_defaults(run=run_actuals)
@@ -176,8 +181,10 @@ def _for_people(rows: list, fmt: str) -> list:
     for row in rows:
         row = dict(row)
         for key in MONEY_COLUMNS:
-            if key in row:
-                row[key] = "n/a" if row[key] is None else float(f"{row[key]:.0f}")
+            if key == "API alternative" and key in row and row[key] is None:
+                row[key] = "n/a"
+            elif row.get(key) is not None:
+                row[key] = float(f"{row[key]:.0f}")
         if "cost per unit" in row:
             row["cost per unit"] = float(f"{row['cost per unit']:.4g}")
         shown.append(row)
@@ -245,13 +252,16 @@ def run_actuals(args) -> int:
         raise CPBError("no actual spend.", argument="spend", value=None,
                        fix="Import a FOCUS billing export (xlcpb import FILE.csv) or pass "
                            "--focus FILE.csv.")
-    report = variance(result, spend)
-    emit(args.format, report["by_month"], ["month", "budget", "actual", "variance"], report,
-         title=f"Budget vs actual by month ({report['currency']}); positive variance = over")
+    report = variance(result, spend, args.cost)
+    emit(args.format, _for_people(report["by_month"], args.format),
+         ["month", "budget", "actual", "variance", "status"], report,
+         title=f"Budget vs actual by month ({report['currency']}, actual = "
+               f"{report['cost_column']}); positive variance = over budget")
     if args.format == "table":
-        print()
-        emit("table", report["by_service"], ["month", "workload_or_service", "budget", "actual",
-                                             "variance"],
-             title="By workload (budget) and service (actual)")
+        print(f"\n{report['months_compared']} months compared, {report['months_budget_only']} "
+              "budget only (no actuals yet).\n")
+        emit("table", _for_people(report["by_service"], "table"),
+             ["month", "workload_or_service", "budget", "actual", "variance", "status"],
+             title="By workload (spend matched by tag or service name) and other services")
     return 0
 

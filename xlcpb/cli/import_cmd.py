@@ -94,9 +94,10 @@ def _print(report, args, new_version) -> None:
             "conversions": dict(report.conversions), "conflicts": report.conflicts,
             "notes": report.notes, "outcome": outcome, "version": new_version})
         return
+    kinds = ", ".join(f"{len(rows):,} {kind}" for kind, rows in report.accepted.items())
     print(f"{report.source} ({FORMATS[report.format]}): {report.rows_read:,} rows read, "
-          f"{report.accepted_count:,} accepted, {report.skipped.total():,} skipped; "
-          f"{outcome}.")
+          f"{report.accepted_count:,} accepted{f' ({kinds})' if kinds else ''}, "
+          f"{report.skipped.total():,} skipped; {outcome}.")
     for kind, (columns, title) in SHOWN.items():
         rows = report.accepted.get(kind, [])
         if rows:

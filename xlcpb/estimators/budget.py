@@ -12,6 +12,7 @@ projected month by month with the budget engine (:mod:`xlcpb.engine.budget`).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -515,43 +516,111 @@ def tornado(prepared: Prepared, settings: BudgetSettings) -> list[dict]:
     return sorted(rows, key=lambda row: row["swing"], reverse=True)
 
 
-def actual_spend(spend_rows: list[dict]) -> dict:
-    """Actual spend by month (yyyy-mm of the charge period) and by service, per currency."""
+COST_COLUMNS = {"effective": "effective_cost", "billed": "billed_cost", "list": "list_cost"}
+TAG_PREFIX = "tag:"
+
+
+def _spend_costs(spend_rows: list[dict], cost: str) -> list:
+    if cost not in COST_COLUMNS:
+        raise CPBError(f"cost = {cost!r}: unknown.", argument="cost", value=cost,
+                       fix="Use effective (FOCUS EffectiveCost, the default), billed or list.")
+    key = COST_COLUMNS[cost]
+    missing = [row for row in spend_rows if row.get(key) is None]
+    if missing:
+        first = missing[0]
+        raise CPBError(f"{len(missing):,} spend rows have no {key} (first: "
+                       f"{first.get('source_file')} row {first.get('row')}).", argument="cost",
+                       value=cost, fix="Use --cost billed, or import an export with "
+                                       f"{key.replace('_', ' ')}.")
+    return [row[key] for row in spend_rows]
+
+
+def _tags(row: dict) -> dict:
+    try:
+        found = json.loads(row.get("tags") or "{}")
+    except ValueError:
+        return {}
+    return {str(key): str(value) for key, value in found.items()} if isinstance(found,
+                                                                                 dict) else {}
+
+
+def spend_owner(row: dict, services: dict) -> str:
+    """Which workload (or service) a spend row counts for: a workload whose ``service`` is
+    "tag:key=value" and the row carries that tag, else one whose service is the row's
+    ServiceName, else the ServiceName itself."""
+    tags = _tags(row)
+    for workload, service in services.items():
+        if service and service.startswith(TAG_PREFIX):
+            key, _, value = service[len(TAG_PREFIX):].partition("=")
+            if tags.get(key.strip()) == value.strip():
+                return workload
+    name = row.get("service_name") or "(no service)"
+    for workload, service in services.items():
+        if service and service == name:
+            return workload
+    return name
+
+
+def actual_spend(spend_rows: list[dict], cost: str = "effective",
+                 services: dict | None = None) -> dict:
+    """Actual spend by month (yyyy-mm of the charge period) and by owner (workload or
+    service, :func:`spend_owner`), in the export's one currency; ``cost``: effective
+    (FinOps FOCUS EffectiveCost: after discounts and amortised commitments), billed or list."""
     currencies = {row["currency"] for row in spend_rows}
     if len(currencies) > 1:
         raise CPBError(f"actual spend is in {' and '.join(sorted(currencies))}.",
                        argument="spend", value=None,
                        fix="Import one currency's billing export at a time.")
     months = [row["charge_period_start"][:7] for row in spend_rows]
-    costs = [row["billed_cost"] for row in spend_rows]
+    costs = _spend_costs(spend_rows, cost)
     by_month = arithmetic.totals_by(months, costs)
-    by_service = arithmetic.totals_by(
-        [(month, row.get("service_name") or "(no service)")
-         for month, row in zip(months, spend_rows)], costs)
-    return {"currency": currencies.pop() if currencies else None,
+    by_owner = arithmetic.totals_by(
+        [(month, spend_owner(row, services or {})) for month, row in zip(months, spend_rows)],
+        costs)
+    return {"currency": currencies.pop() if currencies else None, "cost": cost,
             "by_month": dict(sorted(by_month.items())),
-            "by_service": dict(sorted(by_service.items()))}
+            "by_service": dict(sorted(by_owner.items()))}
 
 
-def variance(result: BudgetResult, spend_rows: list[dict]) -> dict:
-    """Budget against actual, by month and by workload service (unmatched: other)."""
-    actual = actual_spend(spend_rows)
+def _compared(budget, actual) -> dict:
+    """A month's (or a workload's month's) budget and actual: a variance only where there
+    are actuals; months without any are "budget only", never a negative variance."""
+    if actual is None:
+        return {"budget": budget, "actual": None, "variance": None, "status": "budget only"}
+    if budget is None:  # a month outside the budget's horizon
+        return {"budget": None, "actual": actual, "variance": None, "status": "actual only"}
+    return {"budget": budget, "actual": actual,
+            "variance": float(arithmetic.budget_variance(actual, budget)),
+            "status": "compared"}
+
+
+def variance(result: BudgetResult, spend_rows: list[dict], cost: str = "effective") -> dict:
+    """Budget against actual, by month and by workload (spend matched to workloads by tag,
+    by service name; what matches none stays under its own service name)."""
+    services = {row["name"]: row.get("service") for row in result.workloads}
+    actual = actual_spend(spend_rows, cost, services)
     budget_by_month = dict(zip(result.months, arithmetic.monthly_totals(result.cost)))
     months = sorted(set(budget_by_month) | set(actual["by_month"]))
-    budgets = [float(budget_by_month.get(month, 0.0)) for month in months]
-    actuals = [actual["by_month"].get(month, 0.0) for month in months]
-    by_month = [{"month": month, "budget": budget, "actual": spent, "variance": float(over)}
-                for month, budget, spent, over in zip(
-                    months, budgets, actuals, arithmetic.budget_variance(actuals, budgets))]
-    services = {row["name"]: row.get("service") for row in result.workloads}
-    budget_by_service = arithmetic.totals_by(
-        [(month, services.get(name) or name)
-         for name in result.names for month in result.months], result.cost.ravel())
-    keys = sorted(set(budget_by_service) | set(actual["by_service"]))
-    by_service = [{"month": month, "workload_or_service": who,
-                   "budget": budget_by_service.get((month, who), 0.0),
-                   "actual": actual["by_service"].get((month, who), 0.0)} for month, who in keys]
-    return {"currency": actual["currency"], "by_month": by_month, "by_service": by_service}
+    by_month = [{"month": month, **_compared(
+        float(budget_by_month[month]) if month in budget_by_month else None,
+        actual["by_month"].get(month))} for month in months]
+    budget_by_owner = arithmetic.totals_by(
+        [(month, name) for name in result.names for month in result.months],
+        result.cost.ravel())
+    actual_months = set(actual["by_month"])
+    keys = sorted(set(budget_by_owner) | set(actual["by_service"]))
+    by_service = [{"month": month, "workload_or_service": who, **_compared(
+        budget_by_owner.get((month, who), 0.0 if month in budget_by_month else None),
+        actual["by_service"].get((month, who), 0.0 if month in actual_months else None))}
+        for month, who in keys]
+    compared = [row for row in by_month if row["actual"] is not None]
+    return {"currency": actual["currency"], "cost": cost,
+            "cost_column": {"effective": "EffectiveCost", "billed": "BilledCost",
+                            "list": "ListCost"}[cost],
+            "months_compared": len(compared),
+            "months_budget_only": len([row for row in by_month
+                                       if row["status"] == "budget only"]),
+            "by_month": by_month, "by_service": by_service}
 
 
 def result_workloads(result: BudgetResult) -> list:

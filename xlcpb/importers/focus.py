@@ -31,8 +31,12 @@ def _value(row, name):
 
 
 def import_focus(path: Path, report: ImportReport, progress=None, encoding=None) -> None:
+    """Every cost row as spend (or skipped with its reason: rows read = spend + skipped);
+    hourly accelerator rows also give a price. Hourly rows of instances without an
+    accelerator are spend only: a note, not a skip."""
     text, _ = read_csv_text(path, encoding)
     reader = csv_records(text, str(path), dicts=True)
+    spend_only = []
     for number, row in enumerate(reader, start=2):
         report.rows_read += 1
         cost = parse_number(_value(row, "BilledCost") or "")
@@ -52,10 +56,14 @@ def import_focus(path: Path, report: ImportReport, progress=None, encoding=None)
             "list_cost": parse_number(_value(row, "ListCost") or ""),
             "currency": _value(row, "BillingCurrency"), "tags": _value(row, "Tags")},
             f"line {number}: {provider} {_value(row, 'ServiceName')} {cost!r}")
-        _unit_price(row, number, provider, report, path.name)
+        _unit_price(row, number, provider, report, path.name, spend_only)
+    if spend_only:
+        report.notes.append(f"{len(spend_only):,} hourly rows of instances without an "
+                            "accelerator are kept as spend only, with no price (e.g. "
+                            f"{', '.join(spend_only[:3])})")
 
 
-def _unit_price(row, number, provider, report, source) -> None:
+def _unit_price(row, number, provider, report, source, spend_only: list) -> None:
     unit = (_value(row, "PricingUnit") or "").lower()
     if unit not in ("hours", "hour", "hrs"):
         return
@@ -63,8 +71,7 @@ def _unit_price(row, number, provider, report, source) -> None:
     match = INSTANCE.search(described)
     hardware = accelerator(provider, match.group(1)) if match else None
     if hardware is None:
-        report.skip("hourly usage of an instance without an accelerator (kept as spend only)",
-                    f"line {number}")
+        spend_only.append(f"line {number}")
         return
     price = parse_number(_value(row, "ListUnitPrice") or "")
     if not price:
