@@ -527,3 +527,34 @@ def test_a_plan_as_german_excel_saves_it(tmp_path, capsys):
     assert main(["budget", str(german_plan), "--format", "json"]) == 2
     error = capsys.readouterr().err
     assert "line 2, column" in error and "'2.000.000'" in error
+
+
+def test_api_alternatives_for_images_video_and_speech(tmp_path):
+    """Per image: $0.04 (dall-e-3, the sheet); a video minute at $0.10 per second of video
+    (sora-2): $6.00; an audio minute of 900 characters at $15 per 1M characters (tts-1):
+    $0.0135. The workbook recalculates to the same API totals in LibreOffice."""
+    header = HEADER.strip() + ",characters_per_unit\n"
+    plan_csv = tmp_path / "plan.csv"
+    plan_csv.write_text(header
+                        + "pics,image,,1e13,L4,fp16,,,,,1000,,,,,,dall-e-3,,\n"
+                        + "clips,video,,1.8e18,H100 SXM,bf16,,,,,10,,,,,,sora-2,,\n"
+                        + "voice,audio,,1.44e15,L4,fp16,,,,,100,,,,,,tts-1,,900\n", "utf-8")
+    prepared = prepare(parse_plan_text(plan_csv.read_text("utf-8"), "p"))
+    assert prepared.api_cost_per_unit.tolist() == pytest.approx([0.04, 6.0, 0.0135],
+                                                                rel=1e-12)
+    result = project(prepared, BudgetSettings(months=2, api_price_decline_per_year=0.0))
+    assert result.api_cost[:, 0].tolist() == pytest.approx([40.0, 60.0, 1.35], rel=1e-12)
+    with pytest.raises(CPBError, match="sold per second of video"):
+        prepare(parse_plan_text(header + "pics,image,,1e13,L4,fp16,,,,,1000,,,,,,sora-2,,\n",
+                                "p"))
+    with pytest.raises(CPBError, match="characters_per_unit"):
+        prepare(parse_plan_text(header + "v,audio,,1e15,L4,fp16,,,,,100,,,,,,tts-1,,\n", "p"))
+    out = tmp_path / "b.xlsx"
+    assert main(["budget", str(plan_csv), "--months", "2", "--api-decline", "0", "-o",
+                 str(out), "--format", "json"]) == 0
+    published = tmp_path / "published.xlsx"
+    publish(out, published)
+    shown = calc([published], recalc=True)[published]
+    assert shown["errors"] == []
+    assert shown["names"]["TotalApiAlternative"] == pytest.approx(result.total_api_cost,
+                                                                  rel=1e-9)

@@ -211,11 +211,15 @@ class Sheet:
         return next((row for row in self.tables["model_attention"] if row["id"] == model_id),
                     None)
 
+    def api_row(self, model: str) -> dict:
+        """The API price row of a model, priced per token or per unit (image, second...)."""
+        rows = self.tables["api_prices"]
+        return resolve(model, rows, "API model", _api_names, "model",
+                       prefixes=_vendors(rows, "provider"))
+
     def api_price(self, model: str) -> dict:
         """The API price row of a text model: input and output prices per 1M tokens."""
-        rows = self.tables["api_prices"]
-        row = resolve(model, rows, "API model", _api_names, "model",
-                      prefixes=_vendors(rows, "provider"))
+        row = self.api_row(model)
         if row.get("input_price_per_mtok") is None or row.get("output_price_per_mtok") is None:
             sold = (f"sold per {row['unit']}" if row.get("unit")
                     else "has no input and output price per token")

@@ -399,6 +399,30 @@ def api_cost_per_request(input_tokens, output_tokens, input_price_per_mtok,
 
 
 @vectorised
+def api_cost_per_output(price_per_unit, api_units_per_output):
+    """An API priced per unit (an image, a second of video, 1M characters of speech) for one
+    of the plan's outputs: price per API unit x API units in one output [currency/output].
+
+    >>> api_cost_per_output(0.10, 60)  # a video minute at $0.10 per second of video
+    6.0
+    """
+    price = non_negative("price_per_unit", price_per_unit, "currency/unit")
+    units = positive("api_units_per_output", api_units_per_output, "units/output")
+    return scalar_or_array(price * units)
+
+
+@vectorised
+def api_units_of_characters(characters_per_output):
+    """How many "1M characters" units one output speaks: characters / 1e6.
+
+    >>> api_units_of_characters(900)
+    0.0009
+    """
+    return scalar_or_array(non_negative("characters_per_output", characters_per_output,
+                                        "characters") / 1e6)
+
+
+@vectorised
 def scenario_adjusted(value, scenario_multiplier, sensitivity_multiplier=1.0,
                       maximum=np.inf):
     """An uncertain input as a scenario and a sensitivity see it, no more than its ceiling.

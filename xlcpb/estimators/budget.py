@@ -38,6 +38,10 @@ OWNERSHIP_INPUTS = ("purchase_price_per_device", "depreciation_months", "pue",
                     "power_price_per_kwh", "hosting_per_kw_month")
 UNIT_NAMES = {"text": "1M output tokens", "image": "image", "audio": "audio minute",
               "video": "video minute"}
+# API units per plan unit, for APIs priced per unit: which units a modality can be compared
+# with, and how many make one of the plan's units (None: from characters_per_unit)
+API_UNITS = {"image": {"image": 1.0}, "video": {"second of video": 60.0},
+             "audio": {"second of audio": 60.0, "1M characters": None}}
 
 
 @dataclass(frozen=True)
@@ -205,6 +209,33 @@ def _sheet_price(sheet: Sheet, row: dict, model: str, argument: str, sources: li
     return found["price_per_device_hour"]
 
 
+def _unit_api(sheet: Sheet, row: dict, sources: list) -> tuple:
+    """(API cost per image / audio minute / video minute, its currency), or (NaN, None)."""
+    if not row.get("api_model"):
+        return np.nan, None
+    api_row = sheet.api_row(row["api_model"])
+    units = API_UNITS[row["modality"]]
+    if api_row.get("unit") not in units:
+        raise CPBError(f"workload {row['name']!r}: API {api_row['provider']}/"
+                       f"{api_row['model']} is sold per {api_row.get('unit') or 'token'}, not "
+                       f"comparable with {UNIT_NAMES[row['modality']]}s.",
+                       argument="api_model", value=row["api_model"],
+                       fix=f"Name an API sold per {' or per '.join(units)}.")
+    count = units[api_row["unit"]]
+    if count is None:
+        if row.get("characters_per_unit") is None:
+            raise CPBError(f"workload {row['name']!r}: {api_row['model']} is sold per 1M "
+                           "characters.", argument="characters_per_unit", value=None,
+                           fix="Give characters_per_unit: the characters of text one audio "
+                               "minute speaks.")
+        count = arithmetic.api_units_of_characters(row["characters_per_unit"])
+    sources.append(f"{row['name']}: API {api_row['provider']}/{api_row['model']} "
+                   f"{api_row['price_per_unit']} {api_row['currency']} per {api_row['unit']}")
+    row["api_units_per_unit"] = count
+    row["api_price_per_unit"] = api_row["price_per_unit"]
+    return arithmetic.api_cost_per_output(api_row["price_per_unit"], count), api_row["currency"]
+
+
 def _ownership(sheet: Sheet, row: dict) -> list:
     """owned devices, purchase, life, TDP, PUE, power and hosting prices of a workload."""
     if not row["owned_devices"]:
@@ -271,8 +302,9 @@ def prepare(plan: list[dict], sheet: Sheet | None = None) -> Prepared:
             seconds.append(arithmetic.flops_device_seconds_per_unit(
                 row["flops_per_unit"], peak, efficiency.compute))
             tokens.append(1.0)
-            api.append(np.nan)
-            api_currencies.append(None)
+            cost, code = _unit_api(sheet, row, sources)
+            api.append(cost)
+            api_currencies.append(code)
         shares.append([row[f"share_{suffix}"] for suffix, _ in PRICING_MODELS])
         prices.append([_price(sheet, row, suffix, model, sources)
                        for suffix, model in PRICING_MODELS])

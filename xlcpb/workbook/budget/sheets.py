@@ -111,7 +111,7 @@ def inputs(b: BudgetBook) -> None:
 
 
 def _api_prices(row: dict, api_cost: float):
-    if np.isnan(api_cost):
+    if np.isnan(api_cost) or row["modality"] != "text":
         return None, None
     api_row = load_bundled().api_price(row["api_model"])
     return api_row["input_price_per_mtok"], api_row["output_price_per_mtok"]
@@ -180,12 +180,14 @@ def calculations(b: BudgetBook) -> None:
                                   f"{ref('share_spot')}*{ref('price_spot')}",
                             b.style(looks.PRICE), b.result.blended_price[index])
         has_api = not np.isnan(b.prepared.api_cost_per_unit[index])
-        sheet.write_formula(r, 4, f"=AND(ISNUMBER({ref('api_input_price')}),"
-                                  f"ISNUMBER({ref('api_output_price')}))", None, has_api)
+        sheet.write_formula(r, 4, f"=OR(AND(ISNUMBER({ref('api_input_price')}),"
+                                  f"ISNUMBER({ref('api_output_price')})),"
+                                  f"ISNUMBER({ref('api_price_per_unit')}))", None, has_api)
         api_value = b.prepared.api_cost_per_unit[index] if has_api else 0.0
-        sheet.write_formula(r, 5, f"=IF(E{r + 1},({ref('input_tokens')}*"
-                                  f"{ref('api_input_price')}+{tokens_cell}*"
-                                  f"{ref('api_output_price')})/1000000,0)",
+        sheet.write_formula(r, 5, f"=IF(E{r + 1},IF(ISNUMBER({ref('api_price_per_unit')}),"
+                                  f"{ref('api_price_per_unit')}*{ref('api_units_per_unit')},"
+                                  f"({ref('input_tokens')}*{ref('api_input_price')}+"
+                                  f"{tokens_cell}*{ref('api_output_price')})/1000000),0)",
                             b.style(looks.API_COST), api_value)
         sheet.write_formula(r, 6, f"={ref('monthly_volume')}*ScenarioVolume",
                             b.style(looks.COUNT), float(b.result.volume[index]))
