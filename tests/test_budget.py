@@ -443,9 +443,20 @@ def test_a_plan_with_everything_recalculates_in_libreoffice(tmp_path):
     assert shown["loaded"] and shown["errors"] == [], shown["errors"][:3]
     assert shown["names"]["TotalBudget"] == pytest.approx(result.total_cost, rel=1e-9)
     assert shown["names"]["AllChecksPass"] in (1.0, True)
+    assert shown["names"]["TotalCash"] == pytest.approx(result.cash_cost.sum(), rel=1e-9)
     outputs = shown["sheets"]["Outputs"]
+    parts = result.cost_by_model
     for index in range(3):
-        assert outputs[3 + index][1] == pytest.approx(result.workload_cost[index], rel=1e-9)
+        row = outputs[3 + index]
+        assert row[1] == pytest.approx(result.workload_cost[index], rel=1e-9)
+        # hourly rentals, commitments, ownership, cash
+        expected = [sum(parts[k][index].sum() for k in keys) for keys in (
+            ("on_demand", "reserved_hourly", "spot"), ("committed", "upfront"),
+            ("depreciation", "power", "hosting"))] + [result.cash_cost[index].sum()]
+        assert shown["names"]["CostByModel"][index] == pytest.approx(expected, rel=1e-9,
+                                                                     abs=1e-9)
+    assert result.cost_by_model["depreciation"].sum() > 0
+    assert result.cost_by_model["upfront"].sum() > 0
     titles = [row[0] for row in outputs]
     for title, labels, totals in (("Totals by quarter", result.quarter_labels, result.quarters),
                                   ("Totals by year", result.year_labels, result.years)):

@@ -503,6 +503,19 @@ def project(prepared: Prepared, settings: BudgetSettings, **overrides) -> Budget
         api_decline=float(api_decline))
 
 
+COST_GROUPS = {"cost_hourly": ("on_demand", "reserved_hourly", "spot"),
+               "cost_committed": ("committed", "upfront"),
+               "cost_owned": ("depreciation", "power", "hosting")}
+
+
+def cost_groups(result: BudgetResult) -> dict:
+    """W x M cost of hourly rentals, of commitments, of ownership (P&L view) and the cash
+    view: what the workbook's Timeline shows block by block."""
+    groups = {name: arithmetic.sum_of(result.cost_by_model[part] for part in parts)
+              for name, parts in COST_GROUPS.items()}
+    return {**groups, "cash": result.cash_cost}
+
+
 def month_starts(rows: list, settings: BudgetSettings, key: str) -> np.ndarray:
     """Each workload's month ``key`` ("yyyy-mm": a commitment's start, a purchase) as a month
     index of the budget; blank: 0, its first month."""

@@ -39,7 +39,8 @@ CALCULATION_COLUMNS = ("workload", "output tokens per unit", "device-seconds per
                        "share total", "devices per instance", "commitment start index",
                        "purchase month index", "purchase", "TDP kW")
 # Timeline: one block of W rows (and a total row) per quantity, months across.
-TIMELINE_BLOCKS = ("demand", "replicas", "devices", "owned", "committed", "cost", "api",
+TIMELINE_BLOCKS = ("demand", "replicas", "devices", "owned", "committed", "hourly",
+                   "cost_hourly", "cost_committed", "cost_owned", "cost", "cash", "api",
                    "cum_cost", "cum_api")
 TIMELINE_FIRST_BLOCK = 6   # row of the first block's first workload
 TIMELINE_MONTH_ROW = 1     # the month (a date), the month index, "Y1Q1"

@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 
 from ...data.plan import budget_defaults
-from ...engine.budget import monthly_totals
-from ...estimators.budget import UNIT_NAMES, scenario_totals, tornado
+from ...engine.budget import horizon_total, monthly_totals, row_totals
+from ...estimators.budget import UNIT_NAMES, cost_groups, scenario_totals, tornado
 from ..columns import cell_reference, column_letter
 from ..styles import HEADER_STYLE, MONEY
 from . import styles as looks
@@ -105,8 +105,11 @@ def _break_even_formula(b: BudgetBook, index: int) -> str:
 
 def outputs(b: BudgetBook) -> None:
     sheet = b.sheet("Outputs", ["Workload", "Total cost", "API alternative", "Cost per unit",
-                                "Unit", "Break-even"], [26, 16, 16, 14, 18, 14])
+                                "Unit", "Break-even", "Hourly rentals", "Commitments",
+                                "Ownership", "Cash view"],
+                    [26, 16, 16, 14, 18, 14, 16, 16, 16, 16])
     layout, result = b.layout, b.result
+    timeline_values = cost_groups(result)
     # period totals run across from column B: wide enough for millions, never "####"
     sheet.set_column(6, max(6, len(result.quarter_labels)), 14)
     for index, name in enumerate(result.names):
@@ -129,12 +132,22 @@ def outputs(b: BudgetBook) -> None:
         month = result.break_even[index]
         shown = "no API" if month == -2 else "never" if month == -1 else result.months[month]
         sheet.write_array_formula(r, 5, r, 5, _break_even_formula(b, index), None, shown)
+        for col, block in enumerate(("cost_hourly", "cost_committed", "cost_owned", "cash"),
+                                    start=6):
+            sheet.write_formula(r, col, f"=SUM({layout.timeline_row_range(block, index)})",
+                                b.style(MONEY), float(row_totals(timeline_values[block])[index]))
     total = layout.output_total_row
     sheet.write(total, 0, "Total", b.style(bold=True))
     sheet.write_formula(total, 1, "=SUM(Timeline_cost_total)", b.style(MONEY, bold=True),
                         result.total_cost)
     sheet.write_formula(total, 2, "=SUM(Timeline_api_total)", b.style(MONEY, bold=True),
                         result.total_api_cost)
+    for col, block in enumerate(("cost_hourly", "cost_committed", "cost_owned", "cash"),
+                                start=6):
+        sheet.write_formula(total, col, f"=SUM(Timeline_{block}_total)",
+                            b.style(MONEY, bold=True), horizon_total(timeline_values[block]))
+    b.name("TotalCash", "Outputs", total, 9)
+    b.name("CostByModel", "Outputs", layout.output_row(0), 6, total - 1, 9)
     b.name("TotalBudget", "Outputs", total, 1)
     b.name("TotalApiAlternative", "Outputs", total, 2)
     covered = total + 1

@@ -18,7 +18,7 @@ from ...data.sheet import load_bundled
 from ...engine.budget import monthly_totals, row_totals
 from ...engine.calendar import excel_serial_date, quarter_label
 from ...estimators.budget import (PRICING_MODELS, BudgetResult, Prepared,
-                                 month_starts)
+                                 cost_groups, month_starts)
 from ...estimators.llm import default_efficiency
 from ..columns import cell_reference
 from ..styles import (HEADER_STYLE, INPUT_STYLE, PROTECTION_NOTE, TITLE_STYLE, Styles,
@@ -244,15 +244,24 @@ def _timeline_formula(b: BudgetBook, block: str, index: int, month: int) -> str:
     bought, life = calc("purchase month index"), rate("depreciation_months")
     if block == "owned":
         return f"=IF({mi}>={bought},{rate('owned_devices')},0)"
-    if block == "cost":
-        kw = f"{here('owned')}*{calc('TDP kW')}"
-        return (f"=MAX({here('devices')}-{here('owned')}-{here('committed')},0)*HoursPerMonth*"
-                f"{calc('blended price')}*(1-HardwareDeclineEff)^({mi}/12)+"
-                f"{here('committed')}*HoursPerMonth*{rate('price_committed')}+"
-                f"IF({active},{rate('commitment_upfront')}/{term},0)+"
-                f"IF(AND({mi}>={bought},{mi}<{bought}+{life}),{calc('purchase')}/{life},0)+"
-                f"{kw}*{rate('pue')}*HoursPerMonth*{rate('power_price_per_kwh')}+"
-                f"{kw}*{rate('hosting_per_kw_month')}")
+    kw = f"{here('owned')}*{calc('TDP kW')}"
+    running = (f"{kw}*{rate('pue')}*HoursPerMonth*{rate('power_price_per_kwh')}+"
+               f"{kw}*{rate('hosting_per_kw_month')}")  # power and hosting of owned devices
+    commitment = f"{here('committed')}*HoursPerMonth*{rate('price_committed')}"
+    formulas = {
+        "hourly": f"=MAX({here('devices')}-{here('owned')}-{here('committed')},0)",
+        "cost_hourly": (f"={here('hourly')}*HoursPerMonth*{calc('blended price')}*"
+                        f"(1-HardwareDeclineEff)^({mi}/12)"),
+        "cost_committed": f"={commitment}+IF({active},{rate('commitment_upfront')}/{term},0)",
+        "cost_owned": (f"=IF(AND({mi}>={bought},{mi}<{bought}+{life}),{calc('purchase')}/"
+                       f"{life},0)+{running}"),
+        "cost": f"={here('cost_hourly')}+{here('cost_committed')}+{here('cost_owned')}",
+        "cash": (f"={here('cost_hourly')}+{commitment}+IF({mi}={start},"
+                 f"{rate('commitment_upfront')},0)+IF({mi}={bought},{calc('purchase')},0)+"
+                 f"{running}"),
+    }
+    if block in formulas:
+        return formulas[block]
     return (f"={here('demand')}/{rate('acceptance_rate')}*"
             f"{calc('API cost per unit')}*(1-ApiDeclineEff)^({mi}/12)")
 
@@ -303,7 +312,8 @@ def timeline(b: BudgetBook) -> None:
     sheet.freeze_panes(4, 1)
     data = {"demand": b.result.demand, "replicas": b.result.replicas,
             "devices": b.result.devices, "owned": b.result.owned,
-            "committed": b.result.committed, "cost": b.result.cost,
+            "committed": b.result.committed, "hourly": b.result.overflow,
+            **cost_groups(b.result), "cost": b.result.cost,
             "api": b.result.api_cost, "cum_cost": b.result.cumulative_cost,
             "cum_api": b.result.cumulative_api_cost}
     for block in TIMELINE_BLOCKS:
