@@ -12,8 +12,9 @@ from libreoffice import calc
 
 ROOT = Path(__file__).resolve().parent.parent
 BUDGET = ROOT / "workbooks" / "fleet_budget.xlsx"
-FROZEN = ["Calculations!C11 (CPB_LLM_TTFT)", "Calculations!C11 (CPB_LLM_TPOT)",
-          "Calculations!C12 (CPB_LLM_TTFT)", "Calculations!C12 (CPB_LLM_TPOT)"]
+# one replica's tokens/s per text workload (the budget's replica_serving, at the plan's
+# latency targets)
+FROZEN = ["Calculations!C11 (CPB_LLM_TOKENS_PER_S)", "Calculations!C12 (CPB_LLM_TOKENS_PER_S)"]
 
 
 @pytest.fixture(scope="module")
@@ -33,11 +34,12 @@ def _guards(shown) -> dict:
 def test_every_frozen_value_carries_its_inputs(published):
     out, report = published
     assert [f"{f.sheet}!{f.cell} ({f.function})" for f in report.guarded] == FROZEN
-    support = report.guarded[0]  # workload 1 (row 5 of Workloads): what its TTFT reads
+    support = report.guarded[0]  # workload 1 (row 5 of Workloads): what its tokens/s reads
     assert dict(support.inputs) == {
         "Workloads!$C5": "Llama-3.1-70B", "Workloads!$E5": "H100 SXM",
         "Workloads!$F5": "fp8", "Workloads!$G5": 2, "Workloads!$H5": 32,
-        "Workloads!$I5": 1500, "'Calculations'!B11": 300}
+        "Workloads!$I5": 1500, "'Calculations'!B11": 300,
+        "Workloads!$Z5": 2, "Workloads!$AA5": 0.2}  # ttft_slo_s, tpot_slo_s
     book = openpyxl.load_workbook(out)
     assert book["xlcpb_guard"].sheet_state == "hidden"
     (sheet, cell), = book.defined_names["AllChecksPass"].destinations
@@ -51,13 +53,13 @@ def test_guards_hold_until_an_input_changes(published):
     assert _guards(shown) == {label: (1.0, "") for label in FROZEN}
     assert shown["sheets"]["Outputs"][1][0] == ""  # no banner
 
-    edited = calc([out], recalc=True, assignments=["Workloads!H5=64"])[out]  # batch 32 -> 64
+    # batch cap 32 -> 64
+    edited = calc([out], recalc=True, assignments=["Workloads!H5=64"])[out]
     assert edited["errors"] == []
     guards = _guards(edited)
-    for label in FROZEN[:2]:  # workload 1's frozen times: stale
-        value, note = guards[label]
-        assert value == 0.0 and "Workloads!$H5" in note and "xlcpb publish" in note
-    assert guards[FROZEN[2]] == (1.0, "") and guards[FROZEN[3]] == (1.0, "")  # workload 2
+    value, note = guards[FROZEN[0]]  # workload 1's frozen throughput: stale
+    assert value == 0.0 and "Workloads!$H5" in note and "xlcpb publish" in note
+    assert guards[FROZEN[1]] == (1.0, "")  # workload 2
     assert edited["names"]["AllChecksPass"] == 0.0
     assert edited["sheets"]["Outputs"][1][0].startswith("STALE")
 
@@ -66,7 +68,7 @@ def test_a_changed_model_name_fails_the_guard(published):
     out, _ = published
     edited = calc([out], recalc=True, assignments=["Workloads!C6=Llama-3.1-70B"])[out]
     guards = _guards(edited)
-    assert guards[FROZEN[2]][0] == 0.0 and guards[FROZEN[0]][0] == 1.0
+    assert guards[FROZEN[1]][0] == 0.0 and guards[FROZEN[0]][0] == 1.0
     assert edited["names"]["AllChecksPass"] == 0.0
 
 
