@@ -346,6 +346,8 @@ def test_budget_json_reports_every_workload_and_month(capsys):
     for entry in entries:
         parts = entry["cost_by_pricing_model"]
         assert math.isclose(sum(parts.values()), entry["cost"], rel_tol=1e-12)
+        assert math.isclose(sum(entry["cash_by_pricing_model"].values()), entry["cash_cost"],
+                            rel_tol=1e-12)
         assert entry["devices"] == entry["committed_devices"] + entry["on_demand_devices"] \
             or entry["committed_devices"] >= entry["devices"]
     videos = [e for e in entries if e["workload"] == "Product videos"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+
+import numpy as np
 from pathlib import Path
 
 from ..data._toml import toml_reader
@@ -212,6 +214,11 @@ def break_even_label(result, index: int) -> str:
     return result.months[month]
 
 
+def _finite(value):
+    """A float, or None where there is none (no commitment, no owned device)."""
+    return float(value) if np.isfinite(value) else None
+
+
 def timeline(result) -> list:
     """Per workload and month: replicas, devices, committed and on-demand devices, cost by
     pricing model, the API's cost (None without an API alternative)."""
@@ -224,11 +231,18 @@ def timeline(result) -> list:
                 "workload": name, "month": month,
                 "replicas": number(result.replicas, i, m),
                 "devices": number(result.devices, i, m),
+                "owned_devices": number(result.owned, i, m),
                 "committed_devices": number(result.committed, i, m),
+                # above owned and committed ones: on demand, spot or hourly reserved
                 "on_demand_devices": number(result.overflow, i, m),
+                "commitment_utilisation": _finite(result.commitment_utilisation[i, m]),
+                "ownership_cost_per_device_hour": _finite(
+                    result.ownership_cost_per_device_hour[i, m]),
                 "cost": number(result.cost, i, m), "cash_cost": number(result.cash_cost, i, m),
                 "cost_by_pricing_model": {key: number(value, i, m) for key, value
                                           in result.cost_by_model.items()},
+                "cash_by_pricing_model": {key: number(value, i, m) for key, value
+                                          in result.cash_by_model.items()},
                 "unused_commitment_cost": number(result.unused_commitment_cost, i, m),
                 "api_cost": number(result.api_cost, i, m) if has_api else None,
                 "break_even": break_even_label(result, i),
