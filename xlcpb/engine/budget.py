@@ -153,8 +153,10 @@ def replicas_needed(hours, hours_per_month, utilisation, devices_per_replica=1.0
     target = fraction("utilisation", utilisation, "fraction",
                       "Give the target utilisation between 0 and 1, e.g. 0.6.")
     size = whole_count("devices_per_replica", devices_per_replica, "devices")
-    return np.ceil(np.asarray(hours, dtype=np.float64)
-                   / (month * _column(target) * _column(size)))
+    load = np.asarray(hours, dtype=np.float64)
+    replicas = np.ceil(load / (month * _column(target) * _column(size)))
+    # a load too small to register in the division still needs its one replica
+    return np.where(load > 0, np.maximum(replicas, 1.0), replicas)
 
 
 @vectorised
