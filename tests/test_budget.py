@@ -571,3 +571,13 @@ def test_api_alternatives_for_images_video_and_speech(tmp_path):
     assert shown["errors"] == []
     assert shown["names"]["TotalApiAlternative"] == pytest.approx(result.total_api_cost,
                                                                   rel=1e-9)
+
+
+def test_a_plan_error_names_row_column_value_and_no_sheet_command(tmp_path, capsys):
+    plan = tmp_path / "plan.csv"
+    plan.write_text(HEADER + "chat,text,Llama-3.1-8B,,H100 SXM,bf16,1,8,1000,200,lots,,,,,,,\n",
+                    "utf-8")
+    assert main(["budget", str(plan)]) == 2
+    error = capsys.readouterr().err
+    assert "line 2, column monthly_volume: 'lots'" in error
+    assert "sheet restore" not in error

@@ -177,8 +177,9 @@ def parse_table(kind: Kind, header: list[str], rows: list[list[str]], source: st
         raise CPBError(f"{source}: {len(problems)} problem(s) in the {kind.title} table:\n  "
                        + "\n  ".join(shown) + (f"\n  ... and {more} more" if more else ""),
                        argument=source, value=None,
-                       fix="\nFix these lines (or restore an earlier version with "
-                           "'xlcpb sheet restore').", kind="value")
+                       fix="\nFix these cells of the file." if kind.name in CATALOG_KINDS
+                       else "\nFix these lines (or restore an earlier version with "
+                            "'xlcpb sheet restore').", kind="value")
     return typed_rows
 
 
