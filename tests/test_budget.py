@@ -581,3 +581,19 @@ def test_a_plan_error_names_row_column_value_and_no_sheet_command(tmp_path, caps
     error = capsys.readouterr().err
     assert "line 2, column monthly_volume: 'lots'" in error
     assert "sheet restore" not in error
+
+
+def test_a_euro_budget_workbook_shows_euros(tmp_path):
+    """Prices given in EUR, reported in EUR: no conversion, and every money cell says EUR."""
+    plan = tmp_path / "plan.csv"
+    plan.write_text("name,modality,flops_per_unit,hardware,precision,monthly_volume,"
+                    "price_on_demand,currency\n"
+                    "v,audio,1.44e15,L4,fp16,20000,0.45,EUR\n", "utf-8")
+    out = tmp_path / "b.xlsx"
+    assert main(["budget", str(plan), "--months", "3", "--currency", "EUR", "-o", str(out),
+                 "--format", "json"]) == 0
+    outputs = openpyxl.load_workbook(out)["Outputs"]
+    assert outputs["B4"].number_format.startswith('"EUR "')
+    assert "$" not in outputs["B4"].number_format
+    # the same plan reported in USD without a rate for EUR: an error naming both
+    assert main(["budget", str(plan), "--months", "3", "--format", "json"]) == 2

@@ -80,7 +80,7 @@ def _charts(b: BudgetBook, sheet, row: int) -> None:
                                 "values": ["Timeline", r, 1, r, months]})
     shown = "" if workloads <= CHART_WORKLOADS else f" (largest {CHART_WORKLOADS})"
     by_workload.set_title({"name": f"Monthly self-hosting cost by workload{shown}"})
-    by_workload.set_y_axis({"num_format": MONEY})
+    by_workload.set_y_axis({"num_format": b.number_format(MONEY)})
     by_workload.set_x_axis(MONTH_AXIS)
     sheet.insert_chart(row, 0, by_workload, {"x_scale": 1.6, "y_scale": 1.2})
     versus = b.book.add_chart({"type": "line"})
@@ -89,7 +89,7 @@ def _charts(b: BudgetBook, sheet, row: int) -> None:
         versus.add_series({"name": label, "categories": categories,
                            "values": ["Timeline", r, 1, r, months]})
     versus.set_title({"name": "Self-hosting vs API, workloads with an API alternative"})
-    versus.set_y_axis({"num_format": MONEY})
+    versus.set_y_axis({"num_format": b.number_format(MONEY)})
     versus.set_x_axis(MONTH_AXIS)
     sheet.insert_chart(row, 6, versus, {"x_scale": 1.4, "y_scale": 1.2})
 

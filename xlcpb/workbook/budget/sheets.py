@@ -53,8 +53,15 @@ class BudgetBook:
     def sheet(self, name: str, headers: list[str], widths: list[int]):
         return self.styles.titled_sheet(self.title, "", name, headers, widths)
 
+    def number_format(self, number_format: str | None) -> str | None:
+        """A format in the budget's reporting currency: "$" becomes "EUR " for a EUR budget."""
+        currency = self.result.settings.currency
+        if number_format is None or currency == "USD":
+            return number_format
+        return number_format.replace('"$"', f'"{currency} "')
+
     def style(self, number_format: str | None = None, **extra):
-        return self.styles.style(number_format, **extra)
+        return self.styles.style(self.number_format(number_format), **extra)
 
 
 def inputs(b: BudgetBook) -> None:
