@@ -185,7 +185,9 @@ def _price(sheet: Sheet, row: dict, suffix: str, model: str, sources: list) -> f
     given = row.get(f"price_{suffix}")
     if given is not None:
         return float(given)
-    if row[f"share_{suffix}"] == 0:
+    # an owned fleet's payback compares it with renting the same devices on demand
+    wanted = row[f"share_{suffix}"] or (suffix == "on_demand" and row["owned_devices"])
+    if not wanted:
         return 0.0
     return _sheet_price(sheet, row, model, f"price_{suffix}", sources)
 
