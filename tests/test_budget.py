@@ -597,3 +597,38 @@ def test_a_euro_budget_workbook_shows_euros(tmp_path):
     assert "$" not in outputs["B4"].number_format
     # the same plan reported in USD without a rate for EUR: an error naming both
     assert main(["budget", str(plan), "--months", "3", "--format", "json"]) == 2
+
+
+def test_the_workbook_break_even_stays_as_the_engines(tmp_path):
+    """A shrinking workload cheaper than its API at first and dearer later (its replica
+    idles): the first-cheaper rule would say month 1; the engine and the recalculated
+    workbook both say never. A growing one dearer at first, cheaper for good later: both
+    name the same month."""
+    plan_csv = tmp_path / "plan.csv"
+    rows = ["early,text,Llama-3.1-8B,,H100 SXM,bf16,1,,1000,200,{},-0.4,1,1,0.6,3.0,"
+            "gpt-4.1-mini,", "late,text,Llama-3.1-8B,,H100 SXM,bf16,1,,1000,200,{},0.3,1,1,"
+            "0.6,3.0,o4-mini,"]
+    volumes = {"early": 4_000_000, "late": 600_000}
+    plan_csv.write_text(HEADER + "\n".join(row.format(volumes[row.split(",")[0]])
+                                           for row in rows) + "\n", "utf-8")
+    result = project(prepare(parse_plan_text(plan_csv.read_text("utf-8"), "p")),
+                     BudgetSettings(months=12))
+    cheaper = result.cumulative_cost <= result.cumulative_api_cost
+    labels = []
+    for index in range(2):
+        month = int(result.break_even[index])
+        if month == -1:
+            assert not cheaper[index, -1]
+        else:
+            assert cheaper[index, month:].all() and (month == 0 or not cheaper[index, month - 1])
+        labels.append("never" if month == -1 else result.months[month])
+    assert labels[0] == "never" and cheaper[0, 0] and result.crossovers[0]
+    assert labels[1] != "never" and not cheaper[1, 0]
+    out = tmp_path / "b.xlsx"
+    assert main(["budget", str(plan_csv), "--months", "12", "-o", str(out),
+                 "--format", "json"]) == 0
+    published = tmp_path / "published.xlsx"
+    publish(out, published)
+    shown = calc([published], recalc=True)[published]
+    assert shown["errors"] == []
+    assert [shown["sheets"]["Outputs"][3 + i][5] for i in range(2)] == labels

@@ -95,12 +95,19 @@ def _charts(b: BudgetBook, sheet, row: int) -> None:
 
 
 def _break_even_formula(b: BudgetBook, index: int) -> str:
+    """The month from which cumulative self-hosting stays at or below the API: the month
+    after the last one where it is dearer (the first month if never dearer; "never" if the
+    last month is dearer) - the engine's break_even_month, as an array formula."""
     last = b.layout.last_month_letter
+    months = f"Timeline!$B${TIMELINE_MONTH_ROW + 1}:${last}${TIMELINE_MONTH_ROW + 1}"
+    cost = b.layout.timeline_row_range("cum_cost", index)
+    api = b.layout.timeline_row_range("cum_api", index)
+    dearer = f"({cost}>{api})"
+    count = b.layout.months
     return (f"{{=IF(NOT({b.layout.calculation_cell('has API', index)}),\"no API\","
-            f"IFERROR(TEXT(INDEX(Timeline!$B${TIMELINE_MONTH_ROW + 1}:${last}"
-            f"${TIMELINE_MONTH_ROW + 1},MATCH(TRUE,"
-            f"{b.layout.timeline_row_range('cum_cost', index)}<="
-            f"{b.layout.timeline_row_range('cum_api', index)},0)),\"yyyy-mm\"),\"never\"))}}")
+            f"IF(INDEX({cost},{count})>INDEX({api},{count}),\"never\","
+            f"TEXT(INDEX({months},IF(SUM(--{dearer})=0,1,MAX({dearer}*MonthIndex)+2)),"
+            f"\"yyyy-mm\")))}}")
 
 
 def outputs(b: BudgetBook) -> None:
