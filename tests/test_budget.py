@@ -632,3 +632,41 @@ def test_the_workbook_break_even_stays_as_the_engines(tmp_path):
     shown = calc([published], recalc=True)[published]
     assert shown["errors"] == []
     assert [shown["sheets"]["Outputs"][3 + i][5] for i in range(2)] == labels
+
+
+def test_api_bills_cached_input_batch_and_long_context_as_vendors_do(tmp_path):
+    """gpt-4.1-mini (the sheet, from LiteLLM): $0.40 in, $1.60 out, $0.10 cached input, batch
+    $0.20 / $0.80 per 1M tokens. 1,000 tokens in and 200 out: standard $0.00072; half the
+    prompt cached $0.00057; through the batch API $0.00036. gemini-2.5-pro's long-context
+    tier (prompts over 200,000 tokens: $2.50 / $15.00 instead of $1.25 / $10.00) bills the
+    whole 250,000-token prompt at it: $0.628; a 150,000-token one stays standard, $0.1895."""
+    from xlcpb.data.sheet import load_sheet
+    from xlcpb.estimators.budget import token_prices
+    header = HEADER.strip() + ",cached_input_share,api_batch\n"
+    rows = {"plain": ",", "cached": "0.5,", "batch": ",yes"}
+    text = header + "\n".join(
+        f"{name},text,Llama-3.1-8B,,H100 SXM,bf16,1,,1000,200,1000,,,,,3.0,gpt-4.1-mini,,{extra}"
+        for name, extra in rows.items()) + "\n"
+    prepared = prepare(parse_plan_text(text, "p"))
+    assert prepared.api_cost_per_unit.tolist() == pytest.approx([0.00072, 0.00057, 0.00036],
+                                                                rel=1e-12)
+    gemini = load_sheet().api_price("gemini-2.5-pro")
+    for prompt, expected in ((250_000, 0.628), (150_000, 0.1895)):
+        billed = token_prices(gemini, {"name": "x", "input_tokens": prompt,
+                                       "cached_input_share": 0.0, "api_batch": "no"})
+        assert engine.api_cost_per_request(prompt, 200, billed["api_input_price"],
+                                           billed["api_output_price"]) == pytest.approx(
+            expected, rel=1e-12)
+    # the workbook bills the same (its API cost per unit, recalculated in LibreOffice)
+    out = tmp_path / "b.xlsx"
+    plan_csv = tmp_path / "plan.csv"
+    plan_csv.write_text(text, "utf-8")
+    assert main(["budget", str(plan_csv), "--months", "2", "-o", str(out),
+                 "--format", "json"]) == 0
+    published = tmp_path / "published.xlsx"
+    publish(out, published)
+    shown = calc([published], recalc=True)[published]
+    assert shown["errors"] == []
+    result = project(prepared, BudgetSettings(months=2))
+    assert shown["names"]["TotalApiAlternative"] == pytest.approx(result.total_api_cost,
+                                                                  rel=1e-9)

@@ -387,17 +387,33 @@ def api_monthly_cost(generated, api_cost_per_unit, factor):
 
 @vectorised
 def api_cost_per_request(input_tokens, output_tokens, input_price_per_mtok,
-                         output_price_per_mtok):
-    """(input tokens x input price + output tokens x output price) / 1e6 [currency/request].
+                         output_price_per_mtok, cached_input_share=0.0,
+                         cached_input_price_per_mtok=0.0):
+    """What an API bills for one request [currency/request]:
+
+    .. math:: (in (1 - c) p_{in} + in\\,c\\,p_{cached} + out\\,p_{out}) / 10^6
+
+    Parameters: tokens per request [tokens]; prices [currency per 1M tokens] - the vendor's
+    batch-API prices for batch traffic, its long-context prices where the prompt exceeds
+    their threshold (the whole prompt at the tier); ``cached_input_share`` [fraction] of the
+    input read from the prompt cache at ``cached_input_price_per_mtok``.
 
     >>> api_cost_per_request(1000, 200, 2.0, 8.0)
     0.0036
+    >>> api_cost_per_request(1000, 200, 2.0, 8.0, 0.5, 0.5)  # half the prompt cached
+    0.00285
     """
     tokens_in = non_negative("input_tokens", input_tokens, "tokens")
     tokens_out = non_negative("output_tokens", output_tokens, "tokens")
     price_in = non_negative("input_price_per_mtok", input_price_per_mtok, "$/1M")
     price_out = non_negative("output_price_per_mtok", output_price_per_mtok, "$/1M")
-    return scalar_or_array((tokens_in * price_in + tokens_out * price_out) / 1e6)
+    cached = fraction("cached_input_share", cached_input_share, "fraction",
+                      "Give the share of input tokens read from the cache, 0 to 1.",
+                      allow_zero=True)
+    price_cached = non_negative("cached_input_price_per_mtok", cached_input_price_per_mtok,
+                                "$/1M")
+    return scalar_or_array((tokens_in * (1.0 - cached) * price_in
+                            + tokens_in * cached * price_cached + tokens_out * price_out) / 1e6)
 
 
 @vectorised

@@ -211,6 +211,45 @@ def _sheet_price(sheet: Sheet, row: dict, model: str, argument: str, sources: li
     return found["price_per_device_hour"]
 
 
+def token_prices(api_row: dict, row: dict) -> dict:
+    """The per-token prices a request of the workload is billed at, as vendors bill them:
+    batch-API prices for a workload sent through the batch API (``api_batch`` yes); the
+    long-context prices for the whole prompt when it is longer than their threshold; the
+    cached-input price for the share read from the cache."""
+    name = f"{api_row['provider']}/{api_row['model']}"
+    tier = "standard"
+    prices = (api_row["input_price_per_mtok"], api_row["output_price_per_mtok"])
+    threshold = api_row.get("long_context_threshold_tokens")
+    if threshold is not None and row["input_tokens"] > threshold:
+        long_prices = (api_row.get("long_context_input_price_per_mtok"),
+                       api_row.get("long_context_output_price_per_mtok"))
+        if None in long_prices:
+            raise CPBError(f"workload {row['name']!r}: prompts of {row['input_tokens']:g} "
+                           f"tokens exceed {name}'s long-context threshold of {threshold:g}, "
+                           "and the sheet has no long-context price.",
+                           argument="input_tokens", value=row["input_tokens"],
+                           fix="Add the long-context prices to the API's sheet row.")
+        prices, tier = long_prices, f"long context, prompts over {threshold:g} tokens"
+    if row.get("api_batch") == "yes":
+        batch_prices = (api_row.get("batch_input_price_per_mtok"),
+                        api_row.get("batch_output_price_per_mtok"))
+        if None in batch_prices:
+            raise CPBError(f"workload {row['name']!r}: api_batch = yes, and the sheet has no "
+                           f"batch-API price for {name}.", argument="api_batch", value="yes",
+                           fix="Use api_batch = no, or add the batch prices to its row.")
+        prices, tier = batch_prices, "batch API"
+    cached = api_row.get("cached_input_price_per_mtok")
+    if row["cached_input_share"] and cached is None:
+        raise CPBError(f"workload {row['name']!r}: cached_input_share = "
+                       f"{row['cached_input_share']:g}, and the sheet has no cached-input "
+                       f"price for {name}.", argument="cached_input_share",
+                       value=row["cached_input_share"],
+                       fix="Set cached_input_share to 0, or add the cached-input price.")
+    return {"api_input_price": prices[0], "api_output_price": prices[1],
+            "api_cached_input_price": cached if row["cached_input_share"] else 0.0,
+            "api_tier": tier}
+
+
 def _unit_api(sheet: Sheet, row: dict, sources: list) -> tuple:
     """(API cost per image / audio minute / video minute, its currency), or (NaN, None)."""
     if not row.get("api_model"):
@@ -285,12 +324,15 @@ def prepare(plan: list[dict], sheet: Sheet | None = None) -> Prepared:
             if row.get("api_model"):
                 api_row = sheet.api_price(row["api_model"])
                 api_currencies.append(api_row["currency"])
+                billed = token_prices(api_row, row)
+                row.update(billed)
                 api.append(arithmetic.api_cost_per_request(
-                    row["input_tokens"], output, api_row["input_price_per_mtok"],
-                    api_row["output_price_per_mtok"]))
+                    row["input_tokens"], output, billed["api_input_price"],
+                    billed["api_output_price"], row["cached_input_share"],
+                    billed["api_cached_input_price"]))
                 sources.append(f"{row['name']}: API {api_row['provider']}/{api_row['model']} "
-                               f"{api_row['input_price_per_mtok']}/"
-                               f"{api_row['output_price_per_mtok']} per 1M tokens")
+                               f"{billed['api_input_price']}/{billed['api_output_price']} "
+                               f"per 1M tokens ({billed['api_tier']})")
             else:
                 api.append(np.nan)
                 api_currencies.append(None)

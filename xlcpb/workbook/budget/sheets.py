@@ -117,13 +117,6 @@ def inputs(b: BudgetBook) -> None:
                                                        "source": "=ScenarioNames"})
 
 
-def _api_prices(row: dict, api_cost: float):
-    if np.isnan(api_cost) or row["modality"] != "text":
-        return None, None
-    api_row = load_bundled().api_price(row["api_model"])
-    return api_row["input_price_per_mtok"], api_row["output_price_per_mtok"]
-
-
 def workloads(b: BudgetBook) -> None:
     sheet = b.book.add_worksheet("Workloads")
     sheet.write(0, 0, "Workloads: the plan (one row per workload; blue cells are inputs)",
@@ -139,8 +132,6 @@ def workloads(b: BudgetBook) -> None:
         values = dict(row)
         for col_index, (suffix, _) in enumerate(PRICING_MODELS):
             values[f"price_{suffix}"] = float(b.prepared.prices[index][col_index])
-        values["api_input_price"], values["api_output_price"] = _api_prices(
-            row, b.prepared.api_cost_per_unit[index])
         for col, name in enumerate(WORKLOAD_COLUMNS):
             value = values.get(name)
             r = b.layout.workload_row(index)
@@ -193,7 +184,10 @@ def calculations(b: BudgetBook) -> None:
         api_value = b.prepared.api_cost_per_unit[index] if has_api else 0.0
         sheet.write_formula(r, 5, f"=IF(E{r + 1},IF(ISNUMBER({ref('api_price_per_unit')}),"
                                   f"{ref('api_price_per_unit')}*{ref('api_units_per_unit')},"
-                                  f"({ref('input_tokens')}*{ref('api_input_price')}+"
+                                  f"({ref('input_tokens')}*(1-{ref('cached_input_share')})*"
+                                  f"{ref('api_input_price')}+{ref('input_tokens')}*"
+                                  f"{ref('cached_input_share')}*"
+                                  f"{ref('api_cached_input_price')}+"
                                   f"{tokens_cell}*{ref('api_output_price')})/1000000),0)",
                             b.style(looks.API_COST), api_value)
         sheet.write_formula(r, 6, f"={ref('monthly_volume')}*ScenarioVolume",
