@@ -105,8 +105,8 @@ def _break_even_formula(b: BudgetBook, index: int) -> str:
     dearer = f"({cost}>{api})"
     count = b.layout.months
     return (f"{{=IF(NOT({b.layout.calculation_cell('has API', index)}),\"no API\","
-            f"IF(INDEX({cost},{count})>INDEX({api},{count}),\"never\","
-            f"TEXT(INDEX({months},IF(SUM(--{dearer})=0,1,MAX({dearer}*MonthIndex)+2)),"
+            f"IF(INDEX({cost},1,{count})>INDEX({api},1,{count}),\"never\","
+            f"TEXT(INDEX({months},1,IF(SUM(--{dearer})=0,1,MAX({dearer}*MonthIndex)+2)),"
             f"\"yyyy-mm\")))}}")
 
 
