@@ -19,6 +19,7 @@ from pathlib import Path
 from xlcpb.data.plan import parse_plan_text
 from xlcpb.estimators.budget import BudgetSettings, prepare, project
 from xlcpb.workbook.budget.book import render_budget
+from xlcpb.workbook.budget.layout import CALCULATION_COLUMNS, TIMELINE_BLOCKS
 from xlcpb.workbook.publish import publish
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,7 +65,9 @@ def measure(workloads: int, months: int, folder: Path) -> dict:
         figures["gnumeric_s"] = time.perf_counter() - start
     figures["total_matches"] = abs(shown["names"]["TotalBudget"] - result.total_cost) <= \
         1e-9 * abs(result.total_cost)
-    figures["formula_cells"] = workloads * (months * 6 + 9)
+    # every Timeline block's months and every Calculations column, per workload
+    figures["formula_cells"] = workloads * (months * len(TIMELINE_BLOCKS)
+                                            + len(CALCULATION_COLUMNS))
     return figures
 
 
