@@ -174,3 +174,15 @@ def test_impossible_deployments_are_refused_with_the_reason(capsys):
     assert queued.output_tokens_per_s == pytest.approx(capacity.output_tokens_per_s)
     assert queued.ttft_s == pytest.approx(
         5000 / capacity.requests_per_s - 199 * capacity.tpot_s, rel=1e-9)
+
+
+def test_llm_takes_the_price_the_options_choose(capsys):
+    from xlcpb.data.sheet import load_sheet
+    spot = load_sheet().price(H100, pricing_model="spot")
+    assert main(["llm", "Llama-3.1-8B", H100, "--precision", "fp8", "--pricing-model", "spot",
+                 "--format", "json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["cost_per_s"] == pytest.approx(spot["price_per_device_hour"] / 3600)
+    assert main(["llm", "Llama-3.1-8B", H100, "--precision", "fp8", "--pricing-model",
+                 "spot"]) == 0
+    assert f"price: {spot['provider']}" in capsys.readouterr().out

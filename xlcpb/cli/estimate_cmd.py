@@ -6,7 +6,7 @@ from ..data.case_studies import load_case_study_steps
 from ..data.sheet import load_sheet
 from ..errors import CPBError
 from ..estimators.content_cost import estimate_content
-from .options import add_format, number
+from .options import add_format, add_price_choice, chosen_price, number, price_source
 from .output import emit
 from .commands import help_of
 
@@ -69,9 +69,7 @@ def register(subparsers) -> None:
     hardware.add_argument("--price-per-hour", type=number,
                           help="price of one device per hour; default with --hardware: the "
                                "sheet's lowest on-demand price")
-    hardware.add_argument("--provider", help="with --hardware: take this provider's price")
-    hardware.add_argument("--pricing-model", help="with --hardware: e.g. on-demand, spot")
-    hardware.add_argument("--region", help="with --hardware: the price's region")
+    add_price_choice(hardware)
     hardware.add_argument("--sheet", metavar="DIR", help="folder of your own sheet")
     hardware.add_argument("--devices", type=number, default=1, help="devices (default 1)")
     hardware.add_argument("--compute-efficiency", type=number, default=1.0,
@@ -109,7 +107,7 @@ def _hardware_figures(args) -> tuple[float, float, dict | None]:
     flops = args.flops_per_s or sheet.flops_per_s(args.hardware, args.precision)
     if args.price_per_hour is not None:
         return flops, args.price_per_hour, None
-    row = sheet.price(args.hardware, args.provider, args.pricing_model, args.region)
+    row = chosen_price(sheet, args.hardware, args)
     return flops, row["price_per_device_hour"], row
 
 
@@ -133,10 +131,7 @@ def run(args) -> int:
     values = estimate.as_dict()
     rows = [{"symbol": step["symbol"], "name": step["name"], "value": values[step["key"]],
              "unit": step["unit"]} for step in load_case_study_steps()]
-    source = (f"; price: {price_row['provider']} {price_row['instance_type']} "
-              f"{price_row['region']} {price_row['pricing_model']} "
-              f"{price_row['price_per_device_hour']:g} {price_row['currency']}/device-h "
-              f"({price_row['effective_date']})" if price_row else "")
+    source = f"; {price_source(price_row)}" if price_row else ""
     emit(args.format, rows, COLUMNS, {"modality": modality, **values, "price_row": price_row},
          title=f"Cost-Per-Byte estimate ({modality}) at {args.compute_efficiency:.0%} of peak "
                f"FLOP/s and {args.utilisation:.0%} utilisation{source}")

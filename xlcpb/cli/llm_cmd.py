@@ -7,7 +7,8 @@ import argparse
 from ..data.sheet import load_sheet
 from ..estimators.llm import estimate_llm, refuse_unless_fits
 from ..excel.contract import add_cli_options
-from .options import add_format, number, read_number
+from .options import (add_format, add_price_choice, chosen_price, number, price_source,
+                      read_number)
 from .output import emit
 from .commands import help_of
 
@@ -51,7 +52,9 @@ def register(subparsers) -> None:
     parser.add_argument("--input-tokens", type=number, default=1000, help="prompt length")
     parser.add_argument("--output-tokens", type=number, default=200, help="output length")
     parser.add_argument("--price-per-hour", type=number,
-                        help="per device; default the sheet's lowest on-demand price")
+                        help="per device; default the sheet's lowest on-demand price (in a "
+                             "sheet of several currencies, name --provider)")
+    add_price_choice(parser)
     parser.add_argument("--sheet", metavar="DIR", help="folder of your own sheet")
     add_format(parser)
     parser.set_defaults(run=run)
@@ -59,9 +62,10 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     sheet = load_sheet(args.sheet)
-    price = args.price_per_hour
+    price, row = args.price_per_hour, None
     if price is None:
-        price = sheet.price(args.hardware)["price_per_device_hour"]
+        row = chosen_price(sheet, args.hardware, args)
+        price = row["price_per_device_hour"]
     batch = (args.batch if args.batch is None or args.batch.strip().lower() == "max"
              else read_number(args.batch, args, "--batch"))
     estimate = estimate_llm(args.model, args.hardware, args.precision, args.devices, batch,
@@ -83,5 +87,5 @@ def run(args) -> int:
                f"({estimate.replicas:g} replica(s) of {estimate.tensor_parallel:g}) "
                f"({estimate.precision}), {estimate.mode} mode, {estimate.profile} profile, "
                f"{estimate.input_tokens:g} in / {estimate.output_tokens:g} out, "
-               f"${price:g}/device-h")
+               + (f"{price:g}/device-h as given" if row is None else price_source(row)))
     return 0

@@ -70,3 +70,27 @@ def resolve_numbers(parser: argparse.ArgumentParser, args: argparse.Namespace) -
         read = [parse_number(str(item), locale, label) if isinstance(item, NumberText)
                 else item for item in pending]
         setattr(args, dest, read if isinstance(value, list) else read[0])
+
+
+def add_price_choice(group) -> None:
+    """--provider, --pricing-model and --region: which of the sheet's prices to take."""
+    group.add_argument("--provider", help="with --hardware: take this provider's price")
+    group.add_argument("--pricing-model", help="with --hardware: e.g. on-demand, spot")
+    group.add_argument("--region", help="with --hardware: the price's region")
+
+
+def chosen_price(sheet, hardware: str, args) -> dict:
+    """The sheet's price row for ``hardware`` that the price options pick."""
+    criteria = {"provider": args.provider, "region": args.region}
+    if args.pricing_model:
+        criteria["pricing_model"] = args.pricing_model
+    return sheet.price(hardware, **criteria)
+
+
+def price_source(row: dict | None) -> str:
+    """Where a looked-up price comes from, for a title."""
+    if not row:
+        return ""
+    return (f"price: {row['provider']} {row['instance_type']} {row['region']} "
+            f"{row['pricing_model']} {row['price_per_device_hour']:g} {row['currency']}"
+            f"/device-h ({row['effective_date']})")
