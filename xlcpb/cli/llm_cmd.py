@@ -22,9 +22,9 @@ FIELDS = [("batch", "concurrent sequences per replica", "sequences"),
           ("comm_share", "share of a decode step in all-reduces", "fraction"),
           ("kv_cache_bytes", "KV cache", "B"), ("weight_bytes", "weights", "B"),
           ("max_batch", "largest batch that fits", "sequences"),
-          ("cost_per_mtok_input", "cost per 1M input tokens", "$"),
-          ("cost_per_mtok_output", "cost per 1M output tokens", "$"),
-          ("cost_per_mtok_blended", "cost per 1M tokens, blended", "$"),
+          ("cost_per_mtok_input", "cost per 1M input tokens (prefill alone)", "$"),
+          ("cost_per_mtok_output", "cost per 1M output tokens (whole request)", "$"),
+          ("cost_per_mtok_blended", "cost per 1M tokens, blended (whole request)", "$"),
           ("output_input_cost_ratio", "output : input cost", "x")]
 
 
