@@ -44,14 +44,21 @@ def format_number(value) -> str:
     return str(value)
 
 
+_NOT_APPLICABLE = (None, "n/a", "")
+
+
 def render_table(rows: list[dict], columns: list[str]) -> str:
     """Columns left-aligned for text, right-aligned for numbers."""
     cells = [[format_number(row.get(column)) for column in columns] for row in rows]
     widths = [max([len(column)] + [len(line[i]) for line in cells])
               for i, column in enumerate(columns)]
-    numeric = [all(isinstance(row.get(column), (int, float, np.number)) and
-                   not isinstance(row.get(column), bool)
-                   for row in rows if row.get(column) is not None) for column in columns]
+    def is_number(value):
+        return isinstance(value, (int, float, np.number)) and not isinstance(value, bool)
+
+    # a figure column stays right-aligned where some rows say it does not apply
+    numeric = [all(is_number(row.get(column)) or row.get(column) in _NOT_APPLICABLE
+                   for row in rows) and any(is_number(row.get(column)) for row in rows)
+               for column in columns]
 
     def line(values):
         return "  ".join(value.rjust(width) if is_number else value.ljust(width)
