@@ -22,6 +22,7 @@ from .budget.book import build_budget_template
 from .columns import cell_reference
 from .evaluate import evaluate
 from .files import atomic_output
+from .xlsx_writer import new_workbook
 from .hardware_sheet import list_ranges, write_hardware_sheet
 from .styles import FIRST_ROW, INPUT_STYLE, PROTECTION_NOTE, Styles, print_wide
 from .template import load_template
@@ -52,8 +53,7 @@ class Renderer(Styles):
 def render(spec: dict, out: Path, build_date: str) -> Path:
     """Write one workbook for ``spec`` to ``out`` (atomically)."""
     with atomic_output(out) as temporary:
-        workbook = xlsxwriter.Workbook(temporary, {"strings_to_formulas": False,
-                                                   "strings_to_numbers": False})
+        workbook = new_workbook(temporary)
         workbook.set_properties({"title": spec["workbook"]["title"], "author": "xlcpb",
                                  "comments": f"Built by xlcpb {__version__} from "
                                              f"{Path(spec['path']).name}",

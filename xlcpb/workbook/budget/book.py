@@ -16,14 +16,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import xlsxwriter
-
 from ...data.plan import parse_plan_text
 from ...errors import CPBError
 from ...estimators.budget import BudgetResult, BudgetSettings, Prepared, prepare, project
 from ..files import atomic_output
 from ..hardware_sheet import write_hardware_sheet
 from ..styles import Styles
+from ..xlsx_writer import new_workbook
 from . import sheets
 from .layout import Layout
 from .outputs import outputs
@@ -45,8 +44,7 @@ def render_budget(prepared: Prepared, result: BudgetResult, out: Path, title: st
                        fix="Build the workbook in the prices' currency (leave out --currency), "
                            "or use --format json/csv for the converted budget.")
     with atomic_output(out) as temporary:
-        workbook = xlsxwriter.Workbook(temporary, {"strings_to_formulas": False,
-                                                   "strings_to_numbers": False})
+        workbook = new_workbook(temporary)
         workbook.set_properties({"title": title, "author": "xlcpb",
                                  "created": dt.datetime(2020, 1, 1)})
         book = sheets.BudgetBook(Styles(workbook), Layout(len(prepared.workloads),
