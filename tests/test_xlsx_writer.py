@@ -57,3 +57,12 @@ def test_new_workbooks_keep_text_as_text(tmp_path):
     cells = openpyxl.load_workbook(tmp_path / "t.xlsx")["S"]
     assert (cells["A1"].value, cells["A1"].data_type) == ("=1+1", "s")
     assert cells["A2"].value == "1,5"
+
+
+@given(st.integers(0, 1_048_575), st.integers(0, 16_383), st.booleans())
+def test_cell_references_spelled_as_xlsxwriter_spells_them(row, column, absolute):
+    from xlsxwriter.utility import xl_rowcol_to_cell
+
+    from xlcpb.workbook.columns import cell_reference
+    assert cell_reference(row, column, absolute) == xl_rowcol_to_cell(row, column, absolute,
+                                                                      absolute)

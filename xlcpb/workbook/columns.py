@@ -6,9 +6,12 @@ letters go on AA, AB, ... as Excel's do (XlsxWriter's tested conversion).
 
 from __future__ import annotations
 
-from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+from functools import lru_cache
+
+from xlsxwriter.utility import xl_col_to_name
 
 
+@lru_cache(maxsize=None)  # a budget's formulas spell the same few hundred columns millions of times
 def column_letter(column: int) -> str:
     """Excel's letters for 0-based ``column``.
 
@@ -26,4 +29,7 @@ def cell_reference(row: int, column: int, absolute: bool = False) -> str:
     >>> cell_reference(0, 27), cell_reference(9, 2, absolute=True)
     ('AB1', '$C$10')
     """
-    return xl_rowcol_to_cell(row, column, absolute, absolute)
+    dollar = "$" if absolute else ""
+    if row < 0:
+        raise ValueError(f"row {row} is before row 1")
+    return f"{dollar}{column_letter(column)}{dollar}{row + 1}"
