@@ -152,6 +152,14 @@ def test_single_cell_errors_raise_with_the_message():
         excel(udfs, "cpb_tbyte", 7.5e8, "T4", [["fp16", "bf16"]])
 
 
+def test_ambiguous_text_number_says_how_to_settle_it_in_excel_not_on_the_command_line():
+    # "2,40" in a cell formatted as text: 2.4 in Germany, refused rather than guessed
+    with pytest.raises(xlwings.XlwingsError, match=r"#VALUE! price_per_hour = '2,40': "
+                                                   r"ambiguous.*Enter it as a number") as raised:
+        excel(udfs, "cpb_cost_per_second", "2,40", None)
+    assert "--locale" not in str(raised.value)
+
+
 def test_one_bad_row_in_a_big_range_is_isolated():
     sizes = [[4000.0]] * 1000
     sizes[617] = [0.0]

@@ -144,7 +144,13 @@ def _read(body: str, comma_decimal: bool) -> float | None:
                                                 else ""))
 
 
-def parse_number(text, locale: str | None = None, argument: str = "number") -> float:
+# How to settle "1,5" or "2.400" where no locale was given: the command line takes --locale.
+LOCALE_FIX = ("Give the locale (--locale en for 1,234.5; --locale de, fr ... for 1.234,5), or "
+              "write it without separators.")
+
+
+def parse_number(text, locale: str | None = None, argument: str = "number", *,
+                 ambiguity_fix: str = LOCALE_FIX) -> float:
     """The number ``text`` holds under ``locale``; CPBError naming ``argument`` otherwise.
 
     Parameters
@@ -156,6 +162,9 @@ def parse_number(text, locale: str | None = None, argument: str = "number") -> f
         ``"C"``: machine-written files (the sheet's own CSVs), plain numbers only.
     argument : str
         The input's name, for the error message (``"--price-per-hour"``, ``"price"``).
+    ambiguity_fix : str
+        What the error says to do when the text reads two ways and no locale is given: the
+        adapter's own way of settling it (the CLI's ``--locale``; in Excel, a number cell).
 
     Returns
     -------
@@ -204,9 +213,7 @@ def parse_number(text, locale: str | None = None, argument: str = "number") -> f
             readings = (f"{point:,.10g} with a decimal point or {comma:,.10g} with a decimal "
                         "comma" if point is not None else
                         f"{comma:,.10g} with a decimal comma, which needs a locale")
-            raise _refuse(argument, text, f"ambiguous: {readings}",
-                          "Give the locale (--locale en for 1,234.5; --locale de, fr ... for "
-                          "1.234,5), or write it without separators.")
+            raise _refuse(argument, text, f"ambiguous: {readings}", ambiguity_fix)
         value = point
     value = _finite(-value if negative else value, argument, text)
     return value / 100 if percent else value

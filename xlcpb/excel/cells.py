@@ -29,6 +29,9 @@ from ..errors import CPBError
 EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
                 "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!",
                 "#BUSY!", "#UNKNOWN!")
+# Text like "2,40" reaches a function only from a cell formatted as text; a typed number doesn't.
+EXCEL_AMBIGUITY_FIX = ("Enter it as a number, not text (Excel reads 2,40 by your regional "
+                       "settings), or as text without separators such as 2.4 or 2400.")
 # Error code per CPBError kind.
 ERROR_CODE = {"value": "#VALUE!", "num": "#NUM!", "na": "#N/A"}
 
@@ -54,10 +57,11 @@ def number_from_text(name: str, text: str):
     """(number, None) for a text cell that holds a number, or (nan, CellError) naming why not.
 
     One policy for every adapter (:func:`xlcpb.data.number_text.parse_number`); Excel does
-    not tell xlwings its locale, so the neutral rules apply.
+    not tell xlwings its locale, so the neutral rules apply. A number typed into a cell reaches
+    us as a number, read by Excel under the user's regional settings: only text is parsed.
     """
     try:
-        return parse_number(text, None, name), None
+        return parse_number(text, None, name, ambiguity_fix=EXCEL_AMBIGUITY_FIX), None
     except CPBError as error:
         return np.nan, CellError("#VALUE!", str(error))
 
