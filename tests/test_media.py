@@ -19,7 +19,8 @@ from xlcpb.errors import CPBError
 from xlcpb.estimators.media import (estimate_image, estimate_speech, estimate_video,
                                     media_profiles)
 from xlcpb.estimators.llm import profile_efficiency
-from xlcpb.estimators.media_calibration import (HOLDOUT, fit, load_media_measurements, score,
+from xlcpb.estimators.media_calibration import (HOLDOUT, fit, load_media_measurements,
+                                                profile_of, score,
                                                 summary)
 
 
@@ -240,11 +241,16 @@ def test_excel_ranges_of_sizes_and_errors_in_cells():
 
 # -- calibration on published timings (media_measurements.csv) -----------------------------
 
-def test_the_packaged_media_profile_is_the_fit_of_the_packaged_measurements():
+def test_the_packaged_media_profiles_are_the_fit_of_the_packaged_measurements():
     rows = load_media_measurements()
     assert all(row["source_url"] and row["conditions"] for row in rows)
-    assert fit(rows) == {key: media_profiles()["diffusers"][key]
-                         for key in ("compute_efficiency", "step_overhead_s")}
+    fitted = fit(rows)
+    assert set(fitted) == {"diffusers", "speech"}
+    for name, values in fitted.items():
+        assert values == {key: media_profiles()[name][key]
+                          for key in ("compute_efficiency", "step_overhead_s")}, name
+        sources = {row["source_key"] for row in rows if profile_of(row) == name}
+        assert sorted(sources) == sorted(media_profiles()[name]["fitted_on"]), name
 
 
 def test_the_fitted_profile_beats_the_papers_formula_on_every_measurement():

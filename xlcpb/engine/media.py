@@ -75,8 +75,9 @@ def scaled_step_flops(ref_step_flops, width_px, height_px, ref_width_px, ref_hei
 
 
 @vectorised
-def weight_bytes(params, bytes_per_param, text_encoder_params=0.0, vae_params=0.0):
-    """Bytes of a pipeline's weights: (N + N_text + N_vae) x b [B].
+def weight_bytes(params, bytes_per_param, text_encoder_params=0.0, vae_params=0.0,
+                 vocoder_params=0.0):
+    """Bytes of a pipeline's weights: (N + N_text + N_vae + N_vocoder) x b [B].
 
     Parameters
     ----------
@@ -84,7 +85,7 @@ def weight_bytes(params, bytes_per_param, text_encoder_params=0.0, vae_params=0.
         N, the denoiser (UNet, transformer) or speech network [parameters].
     bytes_per_param : array_like
         b, bytes per weight at the precision served [B].
-    text_encoder_params, vae_params : array_like, optional
+    text_encoder_params, vae_params, vocoder_params : array_like, optional
         The other networks kept in memory [parameters]. Default 0 (the denoiser alone, the
         bytes read at every step).
 
@@ -104,7 +105,44 @@ def weight_bytes(params, bytes_per_param, text_encoder_params=0.0, vae_params=0.
     size = positive("bytes_per_param", bytes_per_param, "bytes per parameter")
     text = non_negative("text_encoder_params", text_encoder_params, "parameters")
     vae = non_negative("vae_params", vae_params, "parameters")
-    return scalar_or_array((count + text + vae) * size)
+    vocoder = non_negative("vocoder_params", vocoder_params, "parameters")
+    return scalar_or_array((count + text + vae + vocoder) * size)
+
+
+@vectorised
+def vocoder_flops(flops_per_audio_second, output_seconds):
+    """FLOPs of a vocoder turning one clip's frames into a waveform, run once per output.
+
+    .. math:: F_{vocoder} = f_{voc} \\cdot t_{audio}
+
+    A convolutional vocoder (WaveGlow, HiFi-GAN) applies every weight at a fixed rate of
+    positions per second of audio, so its work is a per-second figure times the duration;
+    each layer's rate is in the figure (2 FLOPs per weight per position, Kaplan et al. 2020,
+    Table 1).
+
+    Parameters
+    ----------
+    flops_per_audio_second : array_like
+        f_voc, the vocoder's FLOPs per second of audio [FLOP/s of audio].
+    output_seconds : array_like
+        t_audio, the clip's duration [s].
+
+    Returns
+    -------
+    float or ndarray
+        F_vocoder [FLOP].
+
+    Examples
+    --------
+    HiFi-GAN V1 at 22,050 Hz: 307,052,544 multiply-adds per mel frame at 86.13 frames/s is
+    52.89 GFLOP per second of audio; the DeepLearningExamples benchmark's 8.05 s clip:
+
+    >>> round(vocoder_flops(52_894_598_400, 8.05) / 1e9, 3)
+    425.802
+    """
+    rate = non_negative("flops_per_audio_second", flops_per_audio_second, "FLOP/s of audio")
+    duration = positive("output_seconds", output_seconds, "s")
+    return scalar_or_array(rate * duration)
 
 
 @vectorised

@@ -33,9 +33,15 @@ from .llm import Efficiency, efficiency_inputs, profile_efficiency
 MEDIA_PROFILES_FILE = "media_profiles.toml"
 DEFAULT_PROFILE = "diffusers"
 DECODE_PROFILE = "generic"  # autoregressive speech tokens are decode steps (serving_profiles)
-COUNTED = ("denoiser steps x guidance passes + text encoders once; weights read every step; "
-           "tensor-parallel all-reduces when a copy spans devices; not counted: VAE decode, "
-           "vocoder, activations")
+SPEECH_PROFILE = "speech"   # mel-frame TTS + vocoder pipelines (media_profiles.toml)
+# The profile each architecture is timed with unless the caller names one: the profile fitted
+# on published timings of that kind of pipeline.
+ARCHITECTURE_PROFILES = {"flow-tts": DEFAULT_PROFILE, "ar-codec": DECODE_PROFILE,
+                         "wavenet": DECODE_PROFILE, "ar-mel-tts": SPEECH_PROFILE,
+                         "non-ar-tts": SPEECH_PROFILE}
+COUNTED = ("denoiser steps x guidance passes + text encoders once + a speech vocoder once "
+           "where the catalog gives its FLOPs; weights read every step; tensor-parallel "
+           "all-reduces when a copy spans devices; not counted: VAE decode, activations")
 ADD_ROW = "xlcpb sheet add media_models"
 
 
@@ -218,7 +224,8 @@ def _serve(row, hardware, precision, *, modality, tokens, step_flops, steps, pas
         else weights_read
     total_weights = media.weight_bytes(denoiser, spec["weight_bytes"],
                                        row.get("text_encoder_params") or 0.0,
-                                       row.get("vae_params") or 0.0)
+                                       row.get("vae_params") or 0.0,
+                                       row.get("vocoder_params") or 0.0)
     comm_s = _comm_seconds(row, device, tokens, outputs, passes, per_replica, chosen)
     step_s = media.pass_seconds(step_flops, outputs, passes, read, flops_per_s, bytes_per_s,
                                 compute_efficiency, chosen.memory, chosen.step_overhead_s,
@@ -351,6 +358,16 @@ def estimate_video(model: str, hardware: str, seconds=None, width_px=None, heigh
                   sheet=sheet)
 
 
+def default_profile(row: dict) -> str:
+    """The profile a catalog model is timed with unless the caller names one."""
+    return ARCHITECTURE_PROFILES.get(row["architecture"], DEFAULT_PROFILE)
+
+
+def _vocoder_flops(row: dict, seconds):
+    rate = row.get("vocoder_flops_per_audio_second")
+    return 0.0 if rate is None else media.vocoder_flops(rate, seconds)
+
+
 def estimate_speech(model: str, hardware: str, seconds=60, steps=None,
                     precision: str = "bf16", devices=1, replicas=1, batch=1,
                     price_per_hour=None, profile: str | None = None,
@@ -359,30 +376,37 @@ def estimate_speech(model: str, hardware: str, seconds=60, steps=None,
     """Synthesise ``seconds`` of speech: time, real-time factor, throughput and cost per minute.
 
     Flow-matching TTS (F5-TTS) runs ``steps`` passes over all the clip's mel frames;
-    autoregressive models (XTTS, WaveNet) one pass per audio token or sample, each reading
-    the weights. ``profile`` defaults by architecture: a flow model's steps are denoising
-    passes (the "diffusers" profile); an autoregressive model's are decode steps, timed as
-    the LLM serving estimator times them (its "generic" profile, fitted on decode) - a
-    diffusion pipeline's fixed 23 ms per step would be charged 1.44 million times for a
-    minute of WaveNet. Other parameters as :func:`estimate_image`.
+    non-autoregressive TTS (FastPitch) one pass over them; autoregressive models (XTTS,
+    WaveNet, Tacotron 2) one pass per audio token, sample or mel frame, each reading the
+    weights. A vocoder whose FLOPs per second of audio the catalog gives (WaveGlow, HiFi-GAN)
+    then runs once over the clip at the compute rate. ``profile`` defaults by architecture
+    (:data:`ARCHITECTURE_PROFILES`): a flow model's steps are denoising passes (the
+    "diffusers" profile); mel-frame pipelines with a vocoder (Tacotron 2, FastPitch) use the
+    "speech" profile fitted on their published timings; codec and sample models are timed as
+    the LLM serving estimator times decode steps (its "generic" profile) - a diffusion
+    pipeline's fixed 23 ms per step would be charged 1.44 million times for a minute of
+    WaveNet. Other parameters as :func:`estimate_image`.
 
     Examples
     --------
     >>> e = estimate_speech("F5-TTS", "L4", 60)
     >>> e.steps, e.guidance_passes, e.realtime_factor < 1
     (32, 2, True)
+    >>> t = estimate_speech("Tacotron 2", "T4", 7, precision="fp16")
+    >>> t.profile, round(t.steps), t.bound
+    ('speech', 603, 'memory')
     """
     sheet = sheet or load_sheet()
     row = _row(model, "speech", sheet)
     _needs(row, "tokens_per_audio_second", "sample_rate_hz")
     if profile is None:
-        profile = DEFAULT_PROFILE if row["architecture"] == "flow-tts" else DECODE_PROFILE
+        profile = default_profile(row)
     tokens = content.samples(seconds, row["tokens_per_audio_second"])
     output_bytes = content.audio_bytes(seconds, row["sample_rate_hz"])
     common = dict(modality="speech", output_bytes=output_bytes, output_seconds=seconds,
-                  once_flops=0.0, devices=devices, replicas=replicas, batch=batch,
-                  price_per_hour=price_per_hour, profile=profile, efficiency=efficiency,
-                  sheet=sheet)
+                  once_flops=_vocoder_flops(row, seconds), devices=devices, replicas=replicas,
+                  batch=batch, price_per_hour=price_per_hour, profile=profile,
+                  efficiency=efficiency, sheet=sheet)
     if row["architecture"] == "flow-tts":
         _needs(row, "default_steps", "guidance_passes")
         count = row["default_steps"] if steps is None else steps
@@ -390,9 +414,12 @@ def estimate_speech(model: str, hardware: str, seconds=60, steps=None,
                       step_flops=_transformer_step(row, tokens), steps=count,
                       passes=row["guidance_passes"], **common)
     if steps is not None:
-        raise CPBError(f"steps = {steps!r}: {row['name']} generates one audio token per pass; "
-                       "it has no denoising steps.", argument="steps", value=steps,
-                       fix="Leave steps out for an autoregressive speech model.", kind="value")
+        raise CPBError(f"steps = {steps!r}: {row['name']} has no denoising steps (one pass "
+                       "per audio token, or one pass over the whole clip).", argument="steps",
+                       value=steps, fix="Leave steps out for this speech model.", kind="value")
+    if row["architecture"] == "non-ar-tts":
+        return _serve(row, hardware, precision, tokens=tokens,
+                      step_flops=_transformer_step(row, tokens), steps=1, passes=1, **common)
     if row.get("flops_per_audio_token") is not None:
         per_token = row["flops_per_audio_token"]
     else:

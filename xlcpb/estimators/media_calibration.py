@@ -1,10 +1,13 @@
-"""Fitting the media profile on published timings, and scoring it honestly.
+"""Fitting the media profiles on published timings, and scoring them honestly.
 
 The measurements are the packaged ``media_measurements.csv``: each row a model, hardware,
 size, steps, batch and the end-to-end seconds a publication measured, with its source and
-full conditions. :func:`fit` picks the compute efficiency and per-step overhead that minimise
-the squared log10 error over a grid; :func:`leave_one_source_out` scores each publication
-with a fit that never saw it. The paper's naive estimate (all FLOPs at peak) is scored beside.
+full conditions. Each row is timed with its model's default profile
+(:func:`xlcpb.estimators.media.default_profile`: "diffusers" for image, video and flow TTS,
+"speech" for mel-frame TTS pipelines with a vocoder). :func:`fit` picks, for each profile,
+the compute efficiency and per-step overhead that minimise the squared log10 error of that
+profile's rows over a grid; :func:`leave_one_source_out` scores each publication with a fit
+that never saw it. The paper's naive estimate (all FLOPs at peak) is scored beside.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ import numpy as np
 from ..data.bundled import bundled_text
 from ..data.sheet import Sheet, load_sheet
 from ..engine import accuracy
-from .media import estimate_image, estimate_speech, estimate_video, media_efficiency
+from .media import (default_profile, estimate_image, estimate_speech, estimate_video,
+                    media_efficiency)
 
 MEASUREMENTS = "media_measurements.csv"
 # Publications kept aside: never fitted on, scored to check that the fit generalises (other
@@ -26,9 +30,10 @@ MEASUREMENTS = "media_measurements.csv"
 HOLDOUT = "media_holdout.csv"
 NUMBER_COLUMNS = ("width_px", "height_px", "seconds", "fps", "steps", "batch", "devices",
                   "measured_seconds")
-# The grid: compute efficiency 0.05 .. 0.95 by 0.01, step overhead 0 .. 50 ms by 1 ms.
+# The grid per profile: compute efficiency 0.05 .. 0.95 by 0.01; the step overhead 0 .. 50 ms
+# by 1 ms for a denoising step, 0 .. 10 ms by 0.1 ms for a speech decoder step (one mel frame).
 EFFICIENCY_GRID = (0.05, 0.95, 0.01)
-OVERHEAD_GRID = (0.0, 0.05, 0.001)
+OVERHEAD_GRIDS = {"diffusers": (0.0, 0.05, 0.001), "speech": (0.0, 0.01, 0.0001)}
 
 
 def load_media_measurements(name: str = MEASUREMENTS) -> list[dict]:
@@ -41,11 +46,18 @@ def load_media_measurements(name: str = MEASUREMENTS) -> list[dict]:
     return rows
 
 
-def predict(row: dict, efficiency=None, profile: str = "diffusers",
+def profile_of(row: dict, sheet: Sheet | None = None) -> str:
+    """The profile a measurement's model is timed with (and fitted into)."""
+    return default_profile((sheet or load_sheet()).media_model(row["model"]))
+
+
+def predict(row: dict, efficiency=None, profile: str | None = None,
             sheet: Sheet | None = None):
-    """(ours, the paper's) seconds for one measurement's conditions."""
+    """(ours, the paper's) seconds for one measurement's conditions; ``profile`` defaults to
+    the model's own (:func:`profile_of`)."""
     sheet = sheet or load_sheet()
     modality = sheet.media_model(row["model"])["modality"]
+    profile = profile or profile_of(row, sheet)
     common = dict(steps=row["steps"], precision=row["precision"], devices=row["devices"],
                   batch=row["batch"], profile=profile, efficiency=efficiency, sheet=sheet)
     if modality == "image":
@@ -59,19 +71,17 @@ def predict(row: dict, efficiency=None, profile: str = "diffusers",
     return estimate.seconds_per_unit, estimate.naive_seconds, modality
 
 
-def _efficiency(compute: float, overhead: float, vendor: str | None = None):
-    return replace(media_efficiency("diffusers", vendor), compute=compute,
+def _efficiency(compute: float, overhead: float, profile: str = "diffusers",
+                vendor: str | None = None):
+    return replace(media_efficiency(profile, vendor), compute=compute,
                    step_overhead_s=overhead)
 
 
-def fit(rows: list[dict], sheet: Sheet | None = None) -> dict:
-    """The grid point (compute efficiency, step overhead) of least squared log10 error; the
-    whole grid is estimated at once (the estimators broadcast over arrays)."""
-    sheet = sheet or load_sheet()
+def _fit_profile(profile: str, rows: list[dict], sheet: Sheet) -> dict:
     compute = accuracy.parameter_grid(*EFFICIENCY_GRID)[:, np.newaxis]
-    overhead = accuracy.parameter_grid(*OVERHEAD_GRID)[np.newaxis, :]
-    chosen = _efficiency(compute, overhead)
-    predicted = [predict(row, chosen, sheet=sheet)[0] for row in rows]
+    overhead = accuracy.parameter_grid(*OVERHEAD_GRIDS[profile])[np.newaxis, :]
+    chosen = _efficiency(compute, overhead, profile)
+    predicted = [predict(row, chosen, profile, sheet)[0] for row in rows]
     loss = accuracy.total_squared_log10_error(
         predicted, [row["measured_seconds"] for row in rows])
     best = np.unravel_index(np.argmin(loss), np.shape(loss))
@@ -79,15 +89,28 @@ def fit(rows: list[dict], sheet: Sheet | None = None) -> dict:
             "step_overhead_s": float(overhead[0, best[1]])}
 
 
-def score(rows: list[dict], fitted: dict | None = None, sheet: Sheet | None = None) -> list:
-    """Each measurement with ours (at ``fitted``, else the packaged profile) and the paper's
-    estimate and their log10 errors."""
+def fit(rows: list[dict], sheet: Sheet | None = None) -> dict:
+    """For each profile the rows use, the grid point (compute efficiency, step overhead) of
+    least squared log10 error over that profile's rows: ``{profile: {...}}``. The whole grid
+    is estimated at once (the estimators broadcast over arrays)."""
     sheet = sheet or load_sheet()
-    chosen = None if fitted is None else _efficiency(fitted["compute_efficiency"],
-                                                     fitted["step_overhead_s"])
+    groups: dict[str, list] = {}
+    for row in rows:
+        groups.setdefault(profile_of(row, sheet), []).append(row)
+    return {name: _fit_profile(name, group, sheet) for name, group in groups.items()}
+
+
+def score(rows: list[dict], fitted: dict | None = None, sheet: Sheet | None = None) -> list:
+    """Each measurement with ours (at ``fitted[profile]``, else the packaged profile) and the
+    paper's estimate and their log10 errors."""
+    sheet = sheet or load_sheet()
     out = []
     for row in rows:
-        ours, paper, modality = predict(row, chosen, sheet=sheet)
+        profile = profile_of(row, sheet)
+        values = (fitted or {}).get(profile)
+        chosen = None if values is None else _efficiency(values["compute_efficiency"],
+                                                         values["step_overhead_s"], profile)
+        ours, paper, modality = predict(row, chosen, profile, sheet)
         out.append({**row, "modality": modality, "ours": ours, "paper": paper,
                     "ours_log10_error": accuracy.log10_error(ours, row["measured_seconds"]),
                     "paper_log10_error": accuracy.log10_error(paper, row["measured_seconds"])})
@@ -95,12 +118,14 @@ def score(rows: list[dict], fitted: dict | None = None, sheet: Sheet | None = No
 
 
 def leave_one_source_out(rows: list[dict], sheet: Sheet | None = None) -> list:
-    """Each publication scored by a fit on all the others."""
+    """Each publication scored by a fit on all the others (those of its own profile)."""
     sheet = sheet or load_sheet()
     out = []
     for source in dict.fromkeys(row["source_key"] for row in rows):
         held = [row for row in rows if row["source_key"] == source]
-        rest = [row for row in rows if row["source_key"] != source]
+        profiles = {profile_of(row, sheet) for row in held}
+        rest = [row for row in rows if row["source_key"] != source
+                and profile_of(row, sheet) in profiles]
         out.extend(score(held, fit(rest, sheet), sheet))
     return out
 
