@@ -72,7 +72,7 @@ def test_catalog_holds_the_models_people_budget_with_their_published_shapes():
     sheet = load_bundled()
     wanted = ["SDXL", "SD 1.5", "SD 3.5 Large", "FLUX.1-dev", "FLUX.1-schnell", "Wan2.1-14B",
               "Wan2.1-1.3B", "HunyuanVideo", "CogVideoX-5B", "LTX-Video", "Mochi", "F5-TTS",
-              "Kokoro-82M", "XTTS-v2", "WaveNet"]
+              "Kokoro-82M", "XTTS-v2", "WaveNet", "PixArt-alpha", "Tacotron 2", "FastPitch", "Bark"]
     rows = {name: sheet.media_model(name) for name in wanted}
     assert all(row["source_url"] and row["checked_on"] for row in rows.values())
     # Wan2.1 wan_t2v_14B.py: dim 5120, 40 layers, patch (1, 2, 2), vae_stride (4, 8, 8).
@@ -86,6 +86,15 @@ def test_catalog_holds_the_models_people_budget_with_their_published_shapes():
     # The paper's WaveNet: 1e9 FLOPs per sample at 24,000 samples/s (eq. 13).
     assert (rows["WaveNet"]["flops_per_audio_token"],
             rows["WaveNet"]["tokens_per_audio_second"]) == (1e9, 24000)
+    # PixArt.py defaults: depth 28, hidden 1152, patch 2, 120 T5 tokens; app.py: 20 steps, cfg.
+    pixart = rows["PixArt-alpha"]
+    assert (pixart["layers"], pixart["hidden_size"], pixart["patch_size"], pixart["text_tokens"],
+            pixart["default_steps"], pixart["guidance_passes"]) == (28, 1152, 2, 120, 20, 2)
+    # Bark generation.py: 49.9 semantic tokens/s, then 2 coarse codebooks at 75 Hz, one token
+    # per autoregressive pass.
+    assert rows["Bark"]["tokens_per_audio_second"] == pytest.approx(49.9 + 2 * 75)
+    # DeepLearningExamples: 22,050 Hz audio, hop 256 -> 86.13 mel frames per second.
+    assert rows["Tacotron 2"]["tokens_per_audio_second"] == 22050 / 256
 
 
 def test_users_add_their_own_media_model(tmp_path):
