@@ -7,13 +7,15 @@ come out, beside the paper's naive estimate (all FLOPs at peak) and the Cost-Per
 (:mod:`xlcpb.engine.media`, :mod:`xlcpb.engine.diffusion`, :mod:`xlcpb.engine.cpb`).
 
 What is counted: the denoiser (or speech network) at every step with its guidance passes, the
-text encoders once per output where the catalog gives their size, and the weights read once
-per step; when one copy is split over several devices, tensor parallelism's two all-reduces
-per layer, as the LLM estimator counts them. Not counted: VAE decode and vocoders (no sourced
-FLOPs) and activation memory.
-The compute efficiency and step overhead are the media profile's (``media_profiles.toml``),
-fitted on published diffusers timings (:mod:`.media_calibration`); the memory efficiency and
-usable memory are the generic LLM profile's.
+text encoders once per output where the catalog gives their size, a speech vocoder once per
+clip where the catalog gives its FLOPs per second of audio, and the weights read once per
+step; when one copy is split over several devices, tensor parallelism's two all-reduces per
+layer, as the LLM estimator counts them. Not counted: VAE decode, vocoders without sourced
+FLOPs, and activation memory.
+The compute efficiency and step overhead are the media profiles' (``media_profiles.toml``),
+each fitted on published timings of the pipelines it times (:mod:`.media_calibration`):
+"diffusers" for image, video and flow TTS, "speech" for mel-frame TTS with a vocoder; the
+memory efficiency and usable memory are the generic LLM profile's.
 """
 
 from __future__ import annotations
