@@ -86,9 +86,10 @@ def register(subparsers) -> None:
                             help="per device; default the sheet's lowest on-demand price")
         parser.add_argument("--profile", default=None if modality == "speech" else
                             DEFAULT_PROFILE,
-                            help="diffusers (default; for speech, autoregressive models take "
-                                 "the LLM decode profile generic): fitted on published "
-                                 "diffusers timings; or an LLM serving profile such as generic")
+                            help="diffusers (default; for speech, by model: speech for "
+                                 "Tacotron 2 and FastPitch, diffusers for F5-TTS, the LLM "
+                                 "decode profile generic for XTTS, Bark and WaveNet): fitted on "
+                                 "published timings; or an LLM serving profile such as generic")
         parser.add_argument("--sheet", metavar="DIR", help="folder of your own sheet")
         add_format(parser)
         parser.set_defaults(run=run, modality=modality)
