@@ -29,6 +29,7 @@ from .llm import (_efficiency, _plain, cost_per_million_tokens, kv_cache_bytes_p
                   weights_read_bytes)
 
 ALLREDUCES_PER_LAYER = 2   # after attention and after the MLP (Megatron-LM, figure 3)
+GATED_MLP_MATRICES = 3     # gate, up and down projections of a SwiGLU expert (Shazeer, 2020)
 DIRECTIONS = 2             # sheet interconnect figures count both directions (NVIDIA's usage)
 
 
@@ -63,6 +64,60 @@ def allreduce_seconds(message_bytes, devices, interconnect_bytes_per_s, link_eff
 
 
 @vectorised
+def grouped_gemm_efficiency(tokens_per_expert, expert_width, tokens_half, width_half):
+    """Share of the dense GEMM rate that a step's routed-expert (grouped) GEMMs reach.
+
+    .. math:: \\eta = \\frac{m}{m + m_{1/2}}\\,\\frac{f}{f + f_{1/2}}
+
+    A pipelined operation of length ``n`` runs at ``r = r_inf n / (n + n_1/2)``: the fixed
+    start-up of each pass costs as much as ``n_1/2`` elements of work (Hockney's half-performance
+    length: Hockney & Jesshope, *Parallel Computers 2*, 1988). An MoE layer runs one GEMM per
+    expert, whose shape the step sets (Gale et al., *MegaBlocks*, MLSys 2023, section 2): its
+    rows are the ``m = tokens x top_k / experts`` tokens routed to the expert, its inner width
+    the expert's hidden width ``f``. Few tokens per expert leave a GEMM's tiles half empty and
+    narrow experts leave each tile too few multiply-accumulate steps to hide loading its
+    operands, routing and permuting tokens (fine-grained MoE inference: Yang et al.,
+    arXiv:2505.03531, 2025). ``m_1/2`` and ``f_1/2`` are fitted once on every MoE measurement;
+    zero turns a factor off.
+
+    Examples
+    --------
+    Qwen3-30B-A3B (128 experts of width 768, top-8) prefilling a chunk of 8,192 tokens, with
+    ``m_1/2 = 64`` and ``f_1/2 = 1,024``: 512 tokens per expert, 0.889 x 0.429:
+
+    >>> round(grouped_gemm_efficiency(8192 * 8 / 128, 768, 64, 1024), 3)
+    0.381
+    """
+    rows = non_negative("tokens_per_expert", tokens_per_expert, "tokens")
+    width = positive("expert_width", expert_width, "features")
+    rows_half = non_negative("tokens_half", tokens_half, "tokens")
+    width_half = non_negative("width_half", width_half, "features")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        by_rows = np.where(rows_half > 0, rows / (rows + rows_half), 1.0)
+    return scalar_or_array(np.where(rows > 0, by_rows, 1.0) * width / (width + width_half))
+
+
+@vectorised
+def admission_seconds(request_overhead_s, tensor_parallel, per_rank):
+    """Host time to admit one request to a replica [s].
+
+    .. math:: t_{admit} = t_{req}\\,(p \\text{ if per rank else } 1)
+
+    Most stacks admit a request once and broadcast each step's batch to the ranks; LMDeploy's
+    TurboMind (v0.1-v0.2) starts one forward thread per tensor-parallel rank for every
+    request (``lmdeploy/turbomind/turbomind.py``, ``TurboMindInstance._forward_thread``,
+    InternLM/lmdeploy@3e391df), so its admission work grows with the ranks. ``per_rank`` is
+    the stack's documented behaviour (a profile's ``admission_per_rank``), not a fit.
+
+    >>> admission_seconds(0.0005, 4, 1), admission_seconds(0.0005, 4, 0)
+    (0.002, 0.0005)
+    """
+    overhead = non_negative("request_overhead_s", request_overhead_s, "s")
+    ranks = positive("tensor_parallel", tensor_parallel, "devices")
+    return scalar_or_array(overhead * np.where(np.asarray(per_rank) > 0, ranks, 1.0))
+
+
+@vectorised
 def windowed_context_tokens(context_tokens, window_tokens, windowed_layer_fraction):
     """Context an average layer attends to and caches when some layers use a sliding window.
 
@@ -92,7 +147,8 @@ def step_terms(*, params, active_params, n_experts, experts_per_token, n_layers,
                prefill_tokens, prefill_attended_tokens, compute_efficiency,
                memory_efficiency, moe_compute_efficiency, kv_read_efficiency, tensor_parallel,
                interconnect_bytes_per_s, link_efficiency, allreduce_latency_s,
-               activation_bytes, sequence_overhead_s=0.0) -> dict:
+               activation_bytes, sequence_overhead_s=0.0, moe_tokens_half=0.0,
+               moe_width_half=0.0) -> dict:
     """The three costs of one forward step: compute, memory traffic, all-reduces [s].
 
     The step decodes one token for each of ``decode_sequences`` sequences whose (attended)
@@ -101,8 +157,11 @@ def step_terms(*, params, active_params, n_experts, experts_per_token, n_layers,
 
     - FLOPs: ``2 N_active`` per token (Kaplan et al. 2020, Table 1) plus attention
       ``2 n_layer n_ctx d_attn``; the routed experts' share of the FLOPs runs at
-      ``moe_compute_efficiency`` of the dense rate (grouped expert GEMMs are smaller and
-      uneven: Gale et al., *MegaBlocks*, MLSys 2023, section 2).
+      ``moe_compute_efficiency`` of the dense rate times :func:`grouped_gemm_efficiency` of
+      the step's tokens per expert and the expert width (``moe_tokens_half``,
+      ``moe_width_half``). The width is a routed expert's parameters over
+      ``3 d_model n_layer`` (a gated MLP in every layer; models that interleave dense and
+      MoE layers, as Llama-4-Maverick does, come out at half their true width).
     - Bytes: the weights the step's tokens touch (:func:`xlcpb.engine.llm.weights_read_bytes`),
       the decoding sequences' KV cache, and the KV written for every new token. Attention
       kernels gather the KV cache from scattered pages at ``kv_read_efficiency`` of the rate
@@ -132,10 +191,15 @@ def step_terms(*, params, active_params, n_experts, experts_per_token, n_layers,
     # routed experts' parameters per token: k x (total - shared) / E (zero for dense)
     per_expert = np.where(experts > 1, (total - active) / np.maximum(experts - routed, 1.0), 0.0)
     expert_share = np.where(experts > 1, routed * per_expert / active, 0.0)
+    model_width = positive("d_model", d_model, "features")
+    grouped = moe_compute_efficiency * grouped_gemm_efficiency(
+        tokens * routed / experts,
+        np.maximum(per_expert / (GATED_MLP_MATRICES * model_width * layers), 1.0),
+        moe_tokens_half, moe_width_half)
     matmul = 2.0 * active * tokens
     attention = 2.0 * layers * width * (decoding * attended_context_tokens
                                         + prefilling * prefill_attended_tokens)
-    compute_s = (matmul * (1.0 - expert_share + expert_share / moe_compute_efficiency)
+    compute_s = (matmul * (1.0 - expert_share + expert_share / grouped)
                  + attention) / (flops_per_s * compute_efficiency)
     weights = weights_read_bytes(params, active_params, n_experts, experts_per_token,
                                  np.maximum(tokens, 1.0), weight_bytes_per_param)
@@ -263,9 +327,11 @@ def llm_inference(*, params, active_params, n_experts, experts_per_token, n_laye
                   flops_per_s_per_device, memory_bandwidth_bytes_per_s_per_device,
                   memory_bytes_per_device, devices, batch, input_tokens, output_tokens,
                   compute_efficiency, memory_efficiency, step_overhead_s,
-                  usable_memory_fraction, sequence_overhead_s=0.0, request_overhead_s=0.0, price_per_device_hour=None, replicas=1,
+                  usable_memory_fraction, sequence_overhead_s=0.0, request_overhead_s=0.0,
+                  admission_per_rank=0, price_per_device_hour=None, replicas=1,
                   kv_bytes_per_token=None, mode="latency", d_model=None,
-                  moe_compute_efficiency=1.0, kv_read_efficiency=1.0,
+                  moe_compute_efficiency=1.0, moe_tokens_half=0.0, moe_width_half=0.0,
+                  kv_read_efficiency=1.0,
                   precision_compute_factor=1.0, interconnect_bytes_per_s=None,
                   link_efficiency=1.0, allreduce_latency_s=0.0, activation_bytes=2.0,
                   window_tokens=np.inf, windowed_layers=0,
@@ -335,6 +401,7 @@ def llm_inference(*, params, active_params, n_experts, experts_per_token, n_laye
     prompt = positive("input_tokens", input_tokens, "tokens")
     output = positive("output_tokens", output_tokens, "tokens")
     overhead = non_negative("step_overhead_s", step_overhead_s, "s")
+    admission = admission_seconds(request_overhead_s, tp, admission_per_rank)
     # 8- and 4-bit peaks are harder to approach than 16-bit ones: a share of the efficiency
     e_c = _efficiency("compute_efficiency", compute_efficiency) * _efficiency(
         "precision_compute_factor", precision_compute_factor)
@@ -371,6 +438,7 @@ def llm_inference(*, params, active_params, n_experts, experts_per_token, n_laye
             attended_context_tokens=attended(context), prefill_tokens=prefilling,
             prefill_attended_tokens=attended((prompt_tokens + 1.0) / 2.0),
             compute_efficiency=e_c, memory_efficiency=e_m, moe_compute_efficiency=e_moe,
+            moe_tokens_half=moe_tokens_half, moe_width_half=moe_width_half,
             kv_read_efficiency=e_kv,
             tensor_parallel=tp, interconnect_bytes_per_s=link, link_efficiency=link_efficiency,
             allreduce_latency_s=allreduce_latency_s, activation_bytes=activation_bytes,
@@ -394,7 +462,7 @@ def llm_inference(*, params, active_params, n_experts, experts_per_token, n_laye
         return steady_state(lambda c, p, _: step(c, p, prompt, mean_context), concurrency,
                             prompt, output, prefill_chunk_tokens, overhead,
                             RESIDUAL_STEP_SHARE if random_arrivals else 0.0,
-                            request_overhead_s)
+                            admission)
 
     saturated, slo_met = np.zeros_like(largest, dtype=bool), np.ones_like(largest, dtype=bool)
     if request_rate_per_s is not None:
@@ -422,8 +490,7 @@ def llm_inference(*, params, active_params, n_experts, experts_per_token, n_laye
     if static:
         prefill = step(0.0, count * prompt, prompt, 0.0)
         # a static batch admits its requests one after another before the first token
-        ttft = step_seconds(prefill, overhead) + count * non_negative(
-            "request_overhead_s", request_overhead_s, "s")
+        ttft = step_seconds(prefill, overhead) + count * admission
         first, last = prompt, prompt + output - 1.0
         start, end = step(count, 0.0, prompt, first), step(count, 0.0, prompt, last)
         middle = step(count, 0.0, prompt, mean_context)

@@ -47,9 +47,11 @@ PACKAGED_CONDITIONS = "llm_measurement_conditions.csv"
 METRICS = {"throughput_output_tokens_per_s": "throughput", "ttft_s": "ttft", "tpot_s": "tpot"}
 PROFILE_PARAMETERS = ("compute_efficiency", "memory_efficiency", "step_overhead_s",
                       "sequence_overhead_s", "request_overhead_s")
-SHARED_PARAMETERS = ("moe_compute_efficiency", "kv_read_efficiency", "fp8_compute_factor",
+SHARED_PARAMETERS = ("moe_compute_efficiency", "moe_tokens_half", "moe_width_half",
+                     "kv_read_efficiency", "fp8_compute_factor",
                      "fp4_compute_factor", "allreduce_latency_s", "link_efficiency")
-SHARED_FIELDS = {"moe_compute_efficiency": "moe_compute", "kv_read_efficiency": "kv_read",
+SHARED_FIELDS = {"moe_compute_efficiency": "moe_compute", "moe_tokens_half": "moe_tokens_half",
+                 "moe_width_half": "moe_width_half", "kv_read_efficiency": "kv_read",
                  "fp8_compute_factor": "fp8_compute", "fp4_compute_factor": "fp4_compute",
                  "allreduce_latency_s": "allreduce_latency_s",
                  "link_efficiency": "link_efficiency"}
@@ -378,7 +380,8 @@ def fit_profiles(measurements: list[Measurement], progress=None) -> tuple[Fit, F
 def _relevant(frame: Frame, index: np.ndarray, name: str) -> np.ndarray:
     """The points a shared parameter acts on (MoE models; tensor-parallel runs)."""
     column = frame.peak_column[index]
-    keep = {"moe_compute_efficiency": frame.arrays["n_experts"][index] > 1,
+    moe = frame.arrays["n_experts"][index] > 1
+    keep = {"moe_compute_efficiency": moe, "moe_tokens_half": moe, "moe_width_half": moe,
             "kv_read_efficiency": np.ones(index.size, dtype=bool),
             "fp8_compute_factor": (column == "fp8_flops_per_s") | (column == "int8_ops_per_s"),
             "fp4_compute_factor": column == "fp4_flops_per_s",
@@ -458,7 +461,8 @@ def leave_one_source_out(measurements: list[Measurement], progress=None) -> list
     The honest estimate of accuracy on measurements the fit has not seen: a source's rows
     share a benchmark tool, a software version and a way of counting, so holding out single
     rows would flatter the fit. A held-out source whose stack has no other source is scored
-    with the generic fit of the rest. Returns one accuracy row per held-out point.
+    with the generic fit of the rest, and every group's fit starts from that generic fit.
+    Returns one accuracy row per held-out point.
     """
     rows = []
     for source in sorted({m.source_key for m in measurements}):
@@ -466,8 +470,11 @@ def leave_one_source_out(measurements: list[Measurement], progress=None) -> list
         held = [m for m in measurements if m.source_key == source]
         if not rest:
             continue
-        fitted = fit(rest, rounds=2)
         generic = fit(rest, rounds=2, single_group=True)
+        # every group starts from the generic fit of the rest, not from the packaged profiles
+        # (fitted on the held-out source too): a value the rest does not constrain must not
+        # carry what the held-out source taught it
+        fitted = fit(rest, rounds=2, start=generic)
         fitted = Fit(groups={**fitted.groups, "generic": generic.groups["generic"]},
                      shared=fitted.shared)
         for row in accuracy(held, fitted):

@@ -35,7 +35,10 @@ class Efficiency:
     usable_memory_fraction: float  # of device memory for weights + KV cache
     sequence_overhead_s: float = 0.0   # host work per decoding sequence per step [s]
     request_overhead_s: float = 0.0    # host work to admit a request, before its first token [s]
+    admission_per_rank: bool = False   # the stack admits each request once per TP rank
     moe_compute: float = 1.0       # routed-expert GEMMs, of the dense rate
+    moe_tokens_half: float = 0.0   # tokens per expert at which grouped GEMMs reach half rate
+    moe_width_half: float = 0.0    # expert width at which grouped GEMMs reach half rate
     kv_read: float = 1.0           # attention's KV-cache reads, of the weights' rate
     fp8_compute: float = 1.0       # share of compute efficiency reached at 8-bit peaks
     fp4_compute: float = 1.0       # ... and at 4-bit peaks
@@ -55,8 +58,10 @@ _PROFILE_FIELDS = {"compute_efficiency": "compute", "memory_efficiency": "memory
                    "request_overhead_s": "request_overhead_s", "max_batch": "max_batch",
                    "prefill_chunk_tokens": "prefill_chunk_tokens",
                    "usable_memory_fraction": "usable_memory_fraction",
-                   "kv_memory_of_free": "kv_memory_of_free"}
+                   "kv_memory_of_free": "kv_memory_of_free",
+                   "admission_per_rank": "admission_per_rank"}
 _SHARED_FIELDS = {"moe_compute_efficiency": "moe_compute",
+                  "moe_tokens_half": "moe_tokens_half", "moe_width_half": "moe_width_half",
                   "kv_read_efficiency": "kv_read",
                   "fp8_compute_factor": "fp8_compute", "fp4_compute_factor": "fp4_compute",
                   "allreduce_latency_s": "allreduce_latency_s",
@@ -178,11 +183,14 @@ def efficiency_inputs(chosen: Efficiency, precision: str | None = None) -> dict:
             "request_overhead_s": chosen.request_overhead_s,
             "usable_memory_fraction": chosen.usable_memory_fraction,
             "moe_compute_efficiency": chosen.moe_compute,
+            "moe_tokens_half": chosen.moe_tokens_half,
+            "moe_width_half": chosen.moe_width_half,
             "allreduce_latency_s": chosen.allreduce_latency_s,
             "link_efficiency": chosen.link_efficiency,
             "activation_bytes": chosen.activation_bytes,
             "prefill_chunk_tokens": chosen.prefill_chunk_tokens,
-            "kv_memory_of_free": float(chosen.kv_memory_of_free)}
+            "kv_memory_of_free": float(chosen.kv_memory_of_free),
+            "admission_per_rank": float(chosen.admission_per_rank)}
 
 
 TENSOR_PARALLEL_CHOICES = (1, 2, 4, 8)  # the sizes serving stacks split a model over
