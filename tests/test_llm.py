@@ -10,7 +10,7 @@ import xlcpb.udfs as udfs
 from xlcpb import CPBError
 from xlcpb.cli import main
 from xlcpb.data.models import model
-from xlcpb.estimators.calibration import (accuracy, by_regime, fit, leave_one_source_out,
+from xlcpb.estimators.calibration import (Fit, accuracy, by_regime, fit, leave_one_source_out,
                                          load_measurements, stored_fit, summary)
 from xlcpb.estimators.llm import default_efficiency, estimate_llm, implied_efficiency
 from excel_calls import NUM_ERROR, excel, scalar
@@ -227,3 +227,18 @@ def test_leave_one_source_out_scores_each_source_with_a_fit_that_never_saw_it(me
     out_of_sample = {row["id"]: row["ours"] for row in held if row["source_key"] == source}
     assert in_sample.keys() == out_of_sample.keys()
     assert in_sample != out_of_sample
+
+
+def test_request_overhead_is_fitted_on_first_token_latencies_only(measurements):
+    # LMDeploy v0.2.0's closed-loop rows give throughput and TPOT, not TTFT: what a request
+    # costs to admit is not seen there, so the fit keeps the value it starts from, whatever
+    # the throughputs would gain from it; the efficiencies they do show move
+    rows = [m for m in measurements if m.source_key == "lmdeploy-a100-v020-throughput"]
+    assert rows and {m.metric for m in rows} == {"throughput", "tpot"}
+    stored = stored_fit()
+    start = Fit(groups={"lmdeploy": {**stored.groups["lmdeploy"], "request_overhead_s": 0.0123,
+                                     "memory_efficiency": 0.4}},
+                shared=stored.shared)
+    fitted = fit(rows, rounds=1, start=start).groups["lmdeploy"]
+    assert fitted["request_overhead_s"] == 0.0123
+    assert fitted["memory_efficiency"] != 0.4

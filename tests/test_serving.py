@@ -2,6 +2,7 @@
 all-reduces, sliding windows and scheduler caps - each checked against arithmetic by hand."""
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -9,7 +10,8 @@ from hypothesis import given, settings, strategies as st
 
 from xlcpb import CPBError
 from xlcpb.cli import main
-from xlcpb.engine.serving import allreduce_seconds, steady_state
+from xlcpb.engine.serving import (admission_seconds, allreduce_seconds,
+                                  grouped_gemm_efficiency, steady_state)
 from xlcpb.estimators.llm import estimate_llm, profile_efficiency
 
 H100 = "H100 SXM"
@@ -186,3 +188,52 @@ def test_llm_takes_the_price_the_options_choose(capsys):
     assert main(["llm", "Llama-3.1-8B", H100, "--precision", "fp8", "--pricing-model",
                  "spot"]) == 0
     assert f"price: {spot['provider']}" in capsys.readouterr().out
+
+
+def test_grouped_gemm_efficiency_by_hand():
+    # Qwen3-30B-A3B prefilling 8,192 tokens: 8,192 x 8 / 128 = 512 tokens per expert of
+    # width 768; half rates at 64 tokens and 1,024 features: 512/576 x 768/1,792
+    assert grouped_gemm_efficiency(512, 768, 64, 1024) == pytest.approx(
+        512 / 576 * 768 / 1792, rel=1e-12)
+    # zero half-lengths turn a factor off; a step with no tokens has nothing to slow down
+    assert grouped_gemm_efficiency(512, 768, 0, 0) == 1.0
+    assert grouped_gemm_efficiency(0, 768, 64, 0) == 1.0
+    # wider experts and more tokens per expert only ever get closer to the dense rate
+    widths = grouped_gemm_efficiency(512, np.array([256.0, 768, 2048, 14336]), 64, 1024)
+    assert np.all(np.diff(widths) > 0) and widths[-1] < 1
+
+
+def test_narrow_experts_make_an_moe_prefill_slower_and_leave_dense_models_alone():
+    base = profile_efficiency("tensorrt-llm")
+    plain = replace(base, moe_compute=1.0, moe_tokens_half=0.0, moe_width_half=0.0)
+    # Qwen3-30B-A3B's expert width, from its parameters: (30,532,122,624 - 3,353,032,704) /
+    # (128 - 8) experts over 3 x 2,048 x 48 = 768 features; at f_1/2 = 768 its routed experts
+    # run at half the dense rate
+    halved = replace(plain, moe_width_half=768.0)
+    moe = [estimate_llm("Qwen3-30B-A3B", H100, "fp8", batch=1, input_tokens=8192,
+                        output_tokens=1, efficiency=e) for e in (plain, halved)]
+    assert moe[0].bound["prefill"] == "compute"
+    # routed share of the active parameters: 8 x 226,492,416 / 3,353,032,704 = 0.5404; at
+    # half rate the matmul FLOPs cost 1 + 0.5404 times as much (attention unchanged)
+    ratio = moe[1].ttft_s / moe[0].ttft_s
+    assert 1.3 < ratio < 1.5404
+    dense = [estimate_llm("Llama-3.1-8B", H100, "fp8", batch=1, input_tokens=8192,
+                          output_tokens=1, efficiency=e).ttft_s for e in (plain, halved)]
+    assert dense[0] == dense[1]
+
+
+def test_admission_once_per_rank_and_half_the_batch_on_average():
+    assert admission_seconds(0.001, 4, 1) == pytest.approx(0.004)
+    assert admission_seconds(0.001, 4, 0) == pytest.approx(0.001)
+    # a static batch of 64: the mean request waits for (64 + 1) / 2 admissions; LMDeploy
+    # admits each once per tensor-parallel rank, so at TP4 each costs four times as much
+    lmdeploy = profile_efficiency("lmdeploy")
+    assert lmdeploy.admission_per_rank and not profile_efficiency("vllm").admission_per_rank
+
+    def ttft(overhead, per_rank):
+        chosen = replace(lmdeploy, request_overhead_s=overhead, admission_per_rank=per_rank)
+        return estimate_llm("Llama-2-70B", "A100 SXM4 80GB", "fp16", tensor_parallel=4,
+                            batch=64, input_tokens=1, output_tokens=128,
+                            efficiency=chosen).ttft_s
+    assert ttft(0.002, False) - ttft(0.0, False) == pytest.approx(32.5 * 0.002, rel=1e-9)
+    assert ttft(0.002, True) - ttft(0.0, True) == pytest.approx(32.5 * 0.002 * 4, rel=1e-9)

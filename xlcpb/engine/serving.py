@@ -76,9 +76,9 @@ def grouped_gemm_efficiency(tokens_per_expert, expert_width, tokens_half, width_
     rows are the ``m = tokens x top_k / experts`` tokens routed to the expert, its inner width
     the expert's hidden width ``f``. Few tokens per expert leave a GEMM's tiles half empty and
     narrow experts leave each tile too few multiply-accumulate steps to hide loading its
-    operands, routing and permuting tokens (fine-grained MoE inference: Yang et al.,
-    arXiv:2505.03531, 2025). ``m_1/2`` and ``f_1/2`` are fitted once on every MoE measurement;
-    zero turns a factor off.
+    operands, route and permute the tokens (how fine-grained MoE models fare in serving: Yang
+    et al., arXiv:2505.03531, 2025). ``m_1/2`` and ``f_1/2`` are fitted once on every MoE
+    measurement; zero turns a factor off.
 
     Examples
     --------
@@ -359,7 +359,11 @@ def llm_inference(*, params, active_params, n_experts, experts_per_token, n_laye
     sheet holds it; ``None`` on one device). ``replicas`` independent copies multiply the
     system's rates and cost per second, not its latency. MLA models give
     ``kv_bytes_per_token``; sliding-window layers (``windowed_layers`` of the ``n_layers``,
-    window ``window_tokens``) cache and attend to at most the window.
+    window ``window_tokens``) cache and attend to at most the window. Routed experts run at
+    ``moe_compute_efficiency`` times :func:`grouped_gemm_efficiency` (``moe_tokens_half``,
+    ``moe_width_half``); each request costs ``request_overhead_s`` of host time to admit,
+    once per tensor-parallel rank where ``admission_per_rank`` (:func:`admission_seconds`),
+    and a static batch's mean request waits for half its batch's admissions.
 
     Returns a dict of arrays (floats for scalar inputs): ``ttft_s``, ``tpot_s``,
     ``output_tokens_per_s`` (whole system; per replica in ``..._per_replica``),
