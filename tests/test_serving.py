@@ -237,3 +237,18 @@ def test_admission_once_per_rank_and_half_the_batch_on_average():
                             efficiency=chosen).ttft_s
     assert ttft(0.002, False) - ttft(0.0, False) == pytest.approx(32.5 * 0.002, rel=1e-9)
     assert ttft(0.002, True) - ttft(0.0, True) == pytest.approx(32.5 * 0.002 * 4, rel=1e-9)
+
+
+@settings(max_examples=200, deadline=None)
+@given(tokens=st.floats(0, 1e6, allow_subnormal=False), width=st.floats(1, 1e5),
+       tokens_half=st.floats(0, 1e4),
+       width_half=st.floats(0, 1e5), more=st.floats(1, 100))
+def test_grouped_gemm_efficiency_is_a_share_that_grows_with_the_gemm(tokens, width,
+                                                                     tokens_half, width_half,
+                                                                     more):
+    share = grouped_gemm_efficiency(tokens, width, tokens_half, width_half)
+    assert 0 < share <= 1
+    # more tokens per expert or a wider expert never lowers it (to rounding)
+    floor = share * (1 - 1e-12)
+    assert grouped_gemm_efficiency(tokens * more, width, tokens_half, width_half) >= floor
+    assert grouped_gemm_efficiency(tokens, width * more, tokens_half, width_half) >= floor

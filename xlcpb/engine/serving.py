@@ -88,13 +88,13 @@ def grouped_gemm_efficiency(tokens_per_expert, expert_width, tokens_half, width_
     >>> round(grouped_gemm_efficiency(8192 * 8 / 128, 768, 64, 1024), 3)
     0.381
     """
-    rows = non_negative("tokens_per_expert", tokens_per_expert, "tokens")
-    width = positive("expert_width", expert_width, "features")
-    rows_half = non_negative("tokens_half", tokens_half, "tokens")
-    width_half = non_negative("width_half", width_half, "features")
-    with np.errstate(invalid="ignore", divide="ignore"):
-        by_rows = np.where(rows_half > 0, rows / (rows + rows_half), 1.0)
-    return scalar_or_array(np.where(rows > 0, by_rows, 1.0) * width / (width + width_half))
+    rows = np.asarray(non_negative("tokens_per_expert", tokens_per_expert, "tokens"), float)
+    width = np.asarray(positive("expert_width", expert_width, "features"), float)
+    rows_half = np.asarray(non_negative("tokens_half", tokens_half, "tokens"), float)
+    width_half = np.asarray(non_negative("width_half", width_half, "features"), float)
+    # no tokens routed: nothing runs below the dense rate (and 0 / 0 is never formed)
+    by_rows = np.where(rows > 0, rows / np.where(rows > 0, rows + rows_half, 1.0), 1.0)
+    return scalar_or_array(by_rows * (width / (width + width_half)))
 
 
 @vectorised
