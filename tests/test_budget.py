@@ -511,10 +511,12 @@ def test_eur_reporting_with_a_dated_rate_table(tmp_path, capsys):
     document = json.loads(capsys.readouterr().out)
     assert [entry["cost"] for entry in document["timeline"]] == pytest.approx(
         [3_942.0, 3_942.0, 4_161.0], rel=1e-12)
-    # the workbook has no exchange-rate formulas: refused, not wrong
+    # the workbook carries the rate table and converts natively
+    # (tests/test_budget_workbook.py recalculates it)
     assert main(["budget", str(plan_csv), "--months", "3", "--currency", "EUR", "--rates",
-                 str(rates_csv), "--locale", "de", "-o", str(tmp_path / "b.xlsx")]) == 2
-    assert "no exchange-rate formulas" in capsys.readouterr().err
+                 str(rates_csv), "--locale", "de", "-o", str(tmp_path / "b.xlsx")]) == 0
+    rates = openpyxl.load_workbook(tmp_path / "b.xlsx")["Rates"]
+    assert [rates.cell(row, 3).value for row in (5, 6)] == [0.9, 0.95]
 
 
 def test_a_plan_as_german_excel_saves_it(tmp_path, capsys):

@@ -16,8 +16,8 @@ from ..data.sheet import load_sheet
 from ..data.store import SheetStore
 from ..engine.budget import monthly_totals
 from ..errors import CPBError
-from ..estimators.budget import (UNIT_NAMES, BudgetSettings, prepare, project, scenario_totals,
-                                 tornado, variance)
+from ..estimators.budget import (UNIT_NAMES, BudgetSettings, horizon_figures, prepare, project,
+                                 scenario_totals, tornado, variance)
 from ..workbook.budget.book import render_budget
 from ..workbook.files import refuse_to_replace
 from .options import add_format, number
@@ -131,12 +131,17 @@ def run(args) -> int:
              "break-even": break_even_label(result, i),
              "payback": _payback_label(result, i)}
             for i, name in enumerate(result.names)]
+    figures = horizon_figures(result)
+    # json also carries, per workload over the horizon, what the table leaves out
+    described = [{**row, **{key: _finite(values[i]) for key, values in figures.items()},
+                  "crossovers": [result.months[k] for k in result.crossovers[i]]}
+                 for i, row in enumerate(rows)]
     scenarios = scenario_totals(prepared, settings)
     sensitivity = tornado(prepared, settings)
     currency = result.settings.currency
     covered = [name for name, known in zip(result.names, result.has_api) if known]
     emit(args.format, _for_people(rows, args.format), list(rows[0]),
-         {"settings": result.settings.__dict__, "currency": currency, "workloads": rows,
+         {"settings": result.settings.__dict__, "currency": currency, "workloads": described,
           "total": result.total_cost, "cash_total": float(result.cash_cost.sum()),
           "api_total": result.total_api_cost,
           "api_comparison": {"workloads": covered,

@@ -318,6 +318,21 @@ def commitment_use(devices, committed):
     return np.where(held > 0, used / np.where(held > 0, held, 1.0), np.nan)
 
 
+def commitment_use_over_horizon(devices, committed):
+    """Commitment utilisation over the horizon, per workload: used committed device-months
+    / committed device-months, sum(min(devices, committed)) / sum(committed); NaN without
+    a commitment.
+
+    >>> commitment_use_over_horizon([[3.0, 10.0, 1.0], [1.0, 1.0, 1.0]],
+    ...                             [[8.0, 8.0, 0.0], [0.0, 0.0, 0.0]]).tolist()
+    [0.6875, nan]
+    """
+    held = np.asarray(committed, dtype=np.float64)
+    used = row_totals(np.minimum(np.asarray(devices, dtype=np.float64), held))
+    total = row_totals(held)
+    return np.where(total > 0, used / np.where(total > 0, total, 1.0), np.nan)
+
+
 def unused_commitment_cost(devices, committed, hours_per_month, price):
     """What the idle part of a commitment costs: (committed - used) x hours x price.
 

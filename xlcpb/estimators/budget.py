@@ -420,6 +420,7 @@ class BudgetResult:
     growth: np.ndarray                  # W: scenario-adjusted monthly growth
     hardware_decline: float             # per year, scenario-adjusted
     api_decline: float
+    owned_rental_cost: np.ndarray = None  # W x M: renting the owned devices on demand
 
 
 def project(prepared: Prepared, settings: BudgetSettings, **overrides) -> BudgetResult:
@@ -544,7 +545,7 @@ def project(prepared: Prepared, settings: BudgetSettings, **overrides) -> Budget
         unit_cost_over_horizon=arithmetic.per_unit_over_horizon(
             cost, demand, prepared.tokens_per_unit, per),
         volume=volume, growth=growth, hardware_decline=float(hardware_decline),
-        api_decline=float(api_decline))
+        api_decline=float(api_decline), owned_rental_cost=renting_owned)
 
 
 COST_GROUPS = {"cost_hourly": ("on_demand", "reserved_hourly", "spot"),
@@ -558,6 +559,22 @@ def cost_groups(result: BudgetResult) -> dict:
     groups = {name: arithmetic.sum_of(result.cost_by_model[part] for part in parts)
               for name, parts in COST_GROUPS.items()}
     return {**groups, "cash": result.cash_cost}
+
+
+def horizon_figures(result: BudgetResult) -> dict:
+    """Per workload over the horizon (W each, NaN where there is none): commitment
+    utilisation (used / committed device-months), the cost of unused commitment, and the
+    owned devices' cost of ownership and rental price (on demand) per device-hour."""
+    beyond_owned = arithmetic.overflow_devices(result.devices, result.owned)
+    owned = arithmetic.row_totals(result.owned)
+    hours = result.settings.hours_per_month
+    return {"commitment_utilisation": arithmetic.commitment_use_over_horizon(
+                beyond_owned, result.committed),
+            "unused_commitment_cost": arithmetic.row_totals(result.unused_commitment_cost),
+            "ownership_cost_per_device_hour": arithmetic.cost_per_device_hour(
+                arithmetic.row_totals(cost_groups(result)["cost_owned"]), owned, hours),
+            "rental_price_per_device_hour": arithmetic.cost_per_device_hour(
+                arithmetic.row_totals(result.owned_rental_cost), owned, hours)}
 
 
 def month_starts(rows: list, settings: BudgetSettings, key: str) -> np.ndarray:

@@ -17,7 +17,6 @@ import datetime as dt
 from pathlib import Path
 
 from ...data.plan import parse_plan_text
-from ...errors import CPBError
 from ...estimators.budget import BudgetResult, BudgetSettings, Prepared, prepare, project
 from ..files import atomic_output
 from ..hardware_sheet import write_hardware_sheet
@@ -26,29 +25,24 @@ from ..xlsx_writer import new_workbook
 from . import sheets
 from .layout import Layout
 from .outputs import outputs
+from .rates import rates
+from .timeline import timeline
 
 # The workbook's sheets, as its tabs read from left to right.
-SHEETS = (sheets.inputs, sheets.workloads, sheets.calculations, sheets.timeline, outputs,
+SHEETS = (sheets.inputs, rates, sheets.workloads, sheets.calculations, timeline, outputs,
           sheets.checks, lambda book: write_hardware_sheet(book.styles), sheets.about)
 
 
 def render_budget(prepared: Prepared, result: BudgetResult, out: Path, title: str,
                   build_date: str) -> Path:
     """Write the budget workbook of ``result`` to ``out`` (atomically)."""
-    foreign = sorted({code for code in prepared.currencies + prepared.api_currencies
-                      if code and code != result.settings.currency})
-    if foreign:
-        raise CPBError(f"the budget converts {', '.join(foreign)} to "
-                       f"{result.settings.currency}, and the workbook has no exchange-rate "
-                       "formulas yet.", argument="currency", value=result.settings.currency,
-                       fix="Build the workbook in the prices' currency (leave out --currency), "
-                           "or use --format json/csv for the converted budget.")
     with atomic_output(out) as temporary:
         workbook = new_workbook(temporary)
         workbook.set_properties({"title": title, "author": "xlcpb",
                                  "created": dt.datetime(2020, 1, 1)})
         book = sheets.BudgetBook(Styles(workbook), Layout(len(prepared.workloads),
-                                                          result.settings.months),
+                                                          result.settings.months,
+                                                          len(result.settings.exchange_rates)),
                                  prepared, result, title, build_date)
         for write in SHEETS:
             write(book)

@@ -41,12 +41,17 @@ CALCULATION_COLUMNS = ("workload", "output tokens per unit", "device-seconds per
                        "purchase month index", "purchase", "TDP kW")
 # Timeline: one block of W rows (and a total row) per quantity, months across.
 TIMELINE_BLOCKS = ("demand", "replicas", "devices", "owned", "committed", "hourly",
-                   "cost_hourly", "cost_committed", "cost_owned", "cost", "cash", "api",
-                   "cum_cost", "cum_api")
+                   "rate", "api_rate", "on_demand", "reserved_hourly", "spot", "cost_hourly",
+                   "committed_hours", "upfront", "cost_committed", "depreciation", "power",
+                   "hosting", "cost_owned", "cost", "upfront_paid", "capex", "cash", "api",
+                   "cum_cost", "cum_api", "crossover", "utilisation", "unused", "ownership",
+                   "cum_owning", "cum_renting")
 TIMELINE_FIRST_BLOCK = 6   # row of the first block's first workload
 TIMELINE_MONTH_ROW = 1     # the month (a date), the month index, "Y1Q1"
 TIMELINE_INDEX_ROW = 2
 TIMELINE_QUARTER_ROW = 3
+RATES_FIRST = 4           # Rates sheet: first row of the rate table (0-based)
+RATES_SPARE = 24          # empty rows under the plan's rates, for the user to add some
 CHART_WORKLOADS = 12       # a chart stays readable (and within Excel's 255 series)
 
 
@@ -66,6 +71,7 @@ def calculation_column(header: str) -> str:
 class Layout:
     workloads: int   # W
     months: int      # M
+    rates: int = 0   # rows of the plan's exchange-rate table
 
     # -- Workloads: one row a workload -----------------------------------------------------
     def workload_row(self, index: int) -> int:
@@ -133,3 +139,15 @@ class Layout:
     @property
     def output_total_row(self) -> int:
         return self.output_row(self.workloads)
+
+    # -- Rates: the rate table, then each workload's currencies ----------------------------
+    @property
+    def rate_rows(self) -> int:
+        return self.rates + RATES_SPARE
+
+    def rates_workload_row(self, index: int) -> int:
+        return RATES_FIRST + self.rate_rows + 3 + index
+
+    def currency_cell(self, index: int, api: bool = False) -> str:
+        """A workload's prices' (or API's) currency on the Rates sheet, e.g. Rates!$B31."""
+        return f"Rates!${'C' if api else 'B'}${self.rates_workload_row(index) + 1}"

@@ -8,7 +8,8 @@ import numpy as np
 
 from ...data.plan import budget_defaults
 from ...engine.budget import horizon_total, monthly_totals, row_totals
-from ...estimators.budget import UNIT_NAMES, cost_groups, scenario_totals, tornado
+from ...estimators.budget import (UNIT_NAMES, cost_groups, horizon_figures, scenario_totals,
+                                 tornado)
 from ..columns import cell_reference, column_letter
 from ..styles import HEADER_STYLE, MONEY
 from . import styles as looks
@@ -94,29 +95,92 @@ def _charts(b: BudgetBook, sheet, row: int) -> None:
     sheet.insert_chart(row, 6, versus, {"x_scale": 1.4, "y_scale": 1.2})
 
 
-def _break_even_formula(b: BudgetBook, index: int) -> str:
-    """The month from which cumulative self-hosting stays at or below the API: the month
-    after the last one where it is dearer (the first month if never dearer; "never" if the
-    last month is dearer) - the engine's break_even_month, as an array formula."""
+def _stays_at_or_below(b: BudgetBook, index: int, mine: str, theirs: str, missing: str,
+                       label: str = "n/a") -> str:
+    """The month from which the cumulative ``mine`` block stays at or below ``theirs``: the
+    month after the last one where it is above (the first month if never above; "never" if
+    the last month is above; ``label`` where ``missing`` holds) - the engine's break_even_month,
+    as an array formula."""
     last = b.layout.last_month_letter
     months = f"Timeline!$B${TIMELINE_MONTH_ROW + 1}:${last}${TIMELINE_MONTH_ROW + 1}"
-    cost = b.layout.timeline_row_range("cum_cost", index)
-    api = b.layout.timeline_row_range("cum_api", index)
+    cost = b.layout.timeline_row_range(mine, index)
+    api = b.layout.timeline_row_range(theirs, index)
     dearer = f"({cost}>{api})"
     count = b.layout.months
-    return (f"{{=IF(NOT({b.layout.calculation_cell('has API', index)}),\"no API\","
+    return (f"{{=IF({missing},\"{label}\","
             f"IF(INDEX({cost},1,{count})>INDEX({api},1,{count}),\"never\","
             f"TEXT(INDEX({months},1,IF(SUM(--{dearer})=0,1,MAX({dearer}*MonthIndex)+2)),"
             f"\"yyyy-mm\")))}}")
 
 
+def _break_even_formula(b: BudgetBook, index: int) -> str:
+    """Break-even: from when cumulative self-hosting stays at or below the API."""
+    no_api = f"NOT({b.layout.calculation_cell('has API', index)})"
+    return _stays_at_or_below(b, index, "cum_cost", "cum_api", no_api, "no API")
+
+
+def _month_label(result, month: int, missing: str) -> str:
+    """The engine's month index as the workbook shows it: yyyy-mm, "never" or ``missing``."""
+    return missing if month == -2 else "never" if month == -1 else result.months[month]
+
+
+def _finite(value: float):
+    return float(value) if np.isfinite(value) else "n/a"
+
+
+def _horizon_columns(b: BudgetBook, sheet, r: int, index: int, figures: dict) -> None:
+    """Commitment utilisation and unused cost, ownership against rental per device-hour,
+    payback and crossovers of one workload, from column K."""
+    layout, result = b.layout, b.result
+    row = lambda block: layout.timeline_row_range(block, index)  # noqa: E731
+    committed, owned = f"SUM({row('committed')})", f"SUM({row('owned')})"
+    sheet.write_array_formula(
+        r, 10, r, 10, f"{{=IF({committed}=0,\"n/a\",SUM(IF(ISNUMBER({row('utilisation')}),"
+                      f"{row('utilisation')}*{row('committed')},0))/{committed})}}",
+        b.style(looks.SHARE, align="right"), _finite(figures["commitment_utilisation"][index]))
+    sheet.write_formula(r, 11, f"=SUM({row('unused')})", b.style(MONEY),
+                        float(figures["unused_commitment_cost"][index]))
+    device_hours = f"({owned}*HoursPerMonth)"
+    renting = f"INDEX({row('cum_renting')},1,{layout.months})"
+    for col, (amount, key) in enumerate(((f"SUM({row('cost_owned')})",
+                                          "ownership_cost_per_device_hour"),
+                                         (renting, "rental_price_per_device_hour")), start=12):
+        sheet.write_formula(r, col, f"=IF({owned}=0,\"n/a\",{amount}/{device_hours})",
+                            b.style(looks.PER_DEVICE_HOUR, align="right"),
+                            _finite(figures[key][index]))
+    no_fleet = f"NOT({layout.workload_cell('owned_devices', index)}>0)"
+    sheet.write_array_formula(r, 14, r, 14, _stays_at_or_below(b, index, "cum_owning",
+                                                               "cum_renting", no_fleet),
+                              b.style(align="right"),
+                              _month_label(result, int(result.payback[index]), "n/a"))
+    flips, has_api = row("crossover"), layout.calculation_cell("has API", index)
+    months = result.crossovers[index]
+    sheet.write_formula(r, 15, f"=IF({has_api},SUM({flips}),\"n/a\")",
+                        b.style(looks.COUNT, align="right"),
+                        float(len(months)) if result.has_api[index] else "n/a")
+    dates = f"Timeline!$B${TIMELINE_MONTH_ROW + 1}:${layout.last_month_letter}$" \
+            f"{TIMELINE_MONTH_ROW + 1}"
+    for col, position, at in ((16, f"MATCH(1,{flips},0)", 0),
+                              (17, f"MAX({flips}*MonthIndex)+1", -1)):
+        shown = (result.months[months[at]] if months else "none") if result.has_api[index] \
+            else "n/a"
+        sheet.write_array_formula(
+            r, col, r, col, f"{{=IF(NOT({has_api}),\"n/a\",IF(SUM({flips})=0,\"none\","
+                            f"TEXT(INDEX({dates},1,{position}),\"yyyy-mm\")))}}",
+            b.style(align="right"), shown)
+
+
 def outputs(b: BudgetBook) -> None:
     sheet = b.sheet("Outputs", ["Workload", "Total cost", "API alternative", "Cost per unit",
                                 "Unit", "Break-even", "Hourly rentals", "Commitments",
-                                "Ownership", "Cash view"],
-                    [26, 16, 16, 14, 18, 14, 16, 16, 16, 16])
+                                "Ownership", "Cash view", "Commitment utilisation",
+                                "Unused commitment", "Ownership per device-hour",
+                                "Rental per device-hour", "Payback (owned)", "Crossovers",
+                                "First crossover", "Last crossover"],
+                    [26, 16, 16, 14, 18, 14, 16, 16, 16, 16, 14, 16, 14, 14, 14, 11, 14, 14])
     layout, result = b.layout, b.result
     timeline_values = cost_groups(result)
+    figures = horizon_figures(result)
     # period totals run across from column B: wide enough for millions, never "####"
     sheet.set_column(6, max(6, len(result.quarter_labels)), 14)
     for index, name in enumerate(result.names):
@@ -136,9 +200,9 @@ def outputs(b: BudgetBook) -> None:
                                   f"*{per:g}",
                             b.style(looks.UNIT_COST), float(result.unit_cost_over_horizon[index]))
         sheet.write(r, 4, UNIT_NAMES[modality])
-        month = result.break_even[index]
-        shown = "no API" if month == -2 else "never" if month == -1 else result.months[month]
+        shown = _month_label(result, int(result.break_even[index]), "no API")
         sheet.write_array_formula(r, 5, r, 5, _break_even_formula(b, index), None, shown)
+        _horizon_columns(b, sheet, r, index, figures)
         for col, block in enumerate(("cost_hourly", "cost_committed", "cost_owned", "cash"),
                                     start=6):
             sheet.write_formula(r, col, f"=SUM({layout.timeline_row_range(block, index)})",
@@ -153,6 +217,10 @@ def outputs(b: BudgetBook) -> None:
                                 start=6):
         sheet.write_formula(total, col, f"=SUM(Timeline_{block}_total)",
                             b.style(MONEY, bold=True), horizon_total(timeline_values[block]))
+    sheet.write_formula(total, 11, "=SUM(Timeline_unused_total)", b.style(MONEY, bold=True),
+                        horizon_total(result.unused_commitment_cost))
+    b.name("WorkloadOutputs", "Outputs", layout.output_row(0), 0, total - 1, 17)
+    b.name("TotalUnusedCommitment", "Outputs", total, 11)
     b.name("TotalCash", "Outputs", total, 9)
     b.name("CostByModel", "Outputs", layout.output_row(0), 6, total - 1, 9)
     b.name("TotalBudget", "Outputs", total, 1)

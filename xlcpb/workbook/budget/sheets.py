@@ -15,18 +15,15 @@ import numpy as np
 from ... import __version__
 from ...data.plan import budget_defaults
 from ...data.sheet import load_bundled
-from ...engine.budget import monthly_totals, row_totals
-from ...engine.calendar import excel_serial_date, quarter_label
-from ...estimators.budget import (PRICING_MODELS, BudgetResult, Prepared,
-                                 cost_groups, month_starts)
+from ...engine.budget import row_totals
+from ...estimators.budget import PRICING_MODELS, BudgetResult, Prepared, month_starts
 from ...estimators.llm import default_efficiency
 from ..columns import cell_reference
 from ..styles import (HEADER_STYLE, INPUT_STYLE, PROTECTION_NOTE, TITLE_STYLE, Styles,
                       print_wide)
 from . import styles as looks
 from .layout import (CALCULATION_COLUMNS, FIRST, SCENARIO_COLUMNS, SCENARIO_SCALARS,
-                     TIMELINE_BLOCKS, TIMELINE_INDEX_ROW, TIMELINE_MONTH_ROW,
-                     TIMELINE_QUARTER_ROW, WORKLOAD_COLUMNS, Layout)
+                     WORKLOAD_COLUMNS, Layout)
 
 
 @dataclass
@@ -214,134 +211,6 @@ def calculations(b: BudgetBook) -> None:
                                    "/1000,0)", None,
                             float(b.prepared.tdp_watts[index] / 1000 if
                                   b.prepared.owned_devices[index] else 0.0))
-
-
-def _timeline_formula(b: BudgetBook, block: str, index: int, month: int) -> str:
-    """The native formula of one workload's month in a Timeline block."""
-    layout, col = b.layout, b.layout.month_column(month)
-    here = lambda other: cell_reference(layout.block_row(other, index), col)  # noqa: E731
-    if block in ("cum_cost", "cum_api"):
-        month_amount = here("cost" if block == "cum_cost" else "api")
-        if month == 0:
-            return f"={month_amount}"
-        return f"={cell_reference(layout.block_row(block, index), col - 1)}+{month_amount}"
-    calc = lambda header: layout.calculation_cell(header, index)  # noqa: E731
-    rate = lambda name: layout.workload_cell(name, index, absolute_row=True)  # noqa: E731
-    mi = layout.month_index_cell(month)
-    if block == "demand":
-        return f"={calc('volume')}*(1+{calc('growth')})^{mi}"
-    if block == "replicas":
-        return (f"=ROUNDUP({here('demand')}/{rate('acceptance_rate')}*"
-                f"{calc('device-seconds per unit')}/3600/(HoursPerMonth*"
-                f"{rate('utilisation')}*{rate('devices')}),0)")
-    if block == "devices":
-        per_instance = calc("devices per instance")
-        return (f"=ROUNDUP({here('replicas')}*{rate('devices')}/{per_instance},0)*"
-                f"{per_instance}")
-    start, term = calc("commitment start index"), rate("commitment_months")
-    active = f"AND({mi}>={start},{mi}<{start}+{term})"
-    if block == "committed":
-        return f"=IF({active},{rate('committed_devices')},0)"
-    bought, life = calc("purchase month index"), rate("depreciation_months")
-    if block == "owned":
-        return f"=IF({mi}>={bought},{rate('owned_devices')},0)"
-    kw = f"{here('owned')}*{calc('TDP kW')}"
-    running = (f"{kw}*{rate('pue')}*HoursPerMonth*{rate('power_price_per_kwh')}+"
-               f"{kw}*{rate('hosting_per_kw_month')}")  # power and hosting of owned devices
-    commitment = f"{here('committed')}*HoursPerMonth*{rate('price_committed')}"
-    formulas = {
-        "hourly": f"=MAX({here('devices')}-{here('owned')}-{here('committed')},0)",
-        "cost_hourly": (f"={here('hourly')}*HoursPerMonth*{calc('blended price')}*"
-                        f"(1-HardwareDeclineEff)^({mi}/12)"),
-        "cost_committed": f"={commitment}+IF({active},{rate('commitment_upfront')}/{term},0)",
-        "cost_owned": (f"=IF(AND({mi}>={bought},{mi}<{bought}+{life}),{calc('purchase')}/"
-                       f"{life},0)+{running}"),
-        "cost": f"={here('cost_hourly')}+{here('cost_committed')}+{here('cost_owned')}",
-        "cash": (f"={here('cost_hourly')}+{commitment}+IF({mi}={start},"
-                 f"{rate('commitment_upfront')},0)+IF({mi}={bought},{calc('purchase')},0)+"
-                 f"{running}"),
-    }
-    if block in formulas:
-        return formulas[block]
-    return (f"={here('demand')}/{rate('acceptance_rate')}*"
-            f"{calc('API cost per unit')}*(1-ApiDeclineEff)^({mi}/12)")
-
-
-def _covered_cost_row(b: BudgetBook, sheet, row: int) -> None:
-    """Under the API block: each month's self-hosting cost of the workloads that have an API
-    alternative, so the comparison is between the same workloads."""
-    layout = b.layout
-    sheet.write(row, 0, "Self-hosting, same workloads", b.style(bold=True))
-    covered = monthly_totals(b.result.cost[b.result.has_api])
-    for m in range(layout.months):
-        col = layout.month_column(m)
-        costs = (f"{cell_reference(layout.block_row('cost'), col)}:"
-                 f"{cell_reference(layout.block_row('cost', layout.workloads - 1), col)}")
-        sheet.write_formula(row, col, f"=SUMPRODUCT(--({layout.calculation_range('has API')})"
-                                      f",{costs})", b.style(looks.TIMELINE_BLOCK_STYLES[
-                                          "cost"][1], bold=True),
-                            float(covered[m]) if np.size(covered) else 0.0)
-    b.name("Timeline_covered_cost", "Timeline", row, 1, row, layout.months)
-
-
-def timeline(b: BudgetBook) -> None:
-    sheet = b.book.add_worksheet("Timeline")
-    sheet.write(0, 0, "Timeline: every cell a native formula of the inputs",
-                b.style(**TITLE_STYLE))
-    months = b.layout.months
-    sheet.set_column(0, 0, 26)
-    sheet.set_column(1, months, 11)
-    print_wide(sheet, TIMELINE_MONTH_ROW, TIMELINE_QUARTER_ROW)
-    header = b.style(**HEADER_STYLE)
-    sheet.write(TIMELINE_MONTH_ROW, 0, "month", header)
-    sheet.write(TIMELINE_INDEX_ROW, 0, "month index", header)
-    sheet.write(TIMELINE_QUARTER_ROW, 0, "year / quarter", header)
-    for m, label in enumerate(b.result.months):
-        col = b.layout.month_column(m)
-        index_cell = cell_reference(TIMELINE_INDEX_ROW, col)
-        year, month = (int(p) for p in label.split("-"))
-        sheet.write_formula(TIMELINE_MONTH_ROW, col, f"=EDATE(StartMonth,{index_cell})",
-                            b.style(looks.MONTH, **HEADER_STYLE), excel_serial_date(year, month))
-        sheet.write_number(TIMELINE_INDEX_ROW, col, m, header)
-        date = cell_reference(TIMELINE_MONTH_ROW, col)
-        sheet.write_formula(TIMELINE_QUARTER_ROW, col,
-                            f"=IF(FiscalStart>1,\"FY\",\"\")&(YEAR({date})+IF(AND("
-                            f"FiscalStart>1,MONTH({date})>=FiscalStart),1,0))&\" Q\"&"
-                            f"(INT(MOD(MONTH({date})-FiscalStart,12)/3)+1)",
-                            header, quarter_label(year, month,
-                                                  b.result.settings.fiscal_year_start))
-    sheet.freeze_panes(4, 1)
-    data = {"demand": b.result.demand, "replicas": b.result.replicas,
-            "devices": b.result.devices, "owned": b.result.owned,
-            "committed": b.result.committed, "hourly": b.result.overflow,
-            **cost_groups(b.result), "cost": b.result.cost,
-            "api": b.result.api_cost, "cum_cost": b.result.cumulative_cost,
-            "cum_api": b.result.cumulative_api_cost}
-    for block in TIMELINE_BLOCKS:
-        title, fmt = looks.TIMELINE_BLOCK_STYLES[block]
-        first, total_row = b.layout.block_row(block), b.layout.block_total_row(block)
-        sheet.write(first - 1, 0, title, b.style(bold=True))
-        for index in range(b.layout.workloads):
-            r = b.layout.block_row(block, index)
-            sheet.write_formula(r, 0, f"={b.layout.calculation_cell('workload', index)}", None,
-                                b.result.names[index])
-            for m in range(months):
-                sheet.write_formula(r, b.layout.month_column(m),
-                                    _timeline_formula(b, block, index, m), b.style(fmt),
-                                    float(data[block][index, m]))
-        sheet.write(total_row, 0, "Total", b.style(bold=True))
-        totals = monthly_totals(data[block])
-        for m in range(months):
-            col = b.layout.month_column(m)
-            sheet.write_formula(total_row, col, f"=SUM({cell_reference(first, col)}:"
-                                                f"{cell_reference(total_row - 1, col)})",
-                                b.style(fmt, bold=True), float(totals[m]))
-        b.name(f"Timeline_{block}", "Timeline", first, 1, total_row - 1, months)
-        b.name(f"Timeline_{block}_total", "Timeline", total_row, 1, total_row, months)
-        if block == "api":  # what the API total compares with: the same workloads
-            _covered_cost_row(b, sheet, total_row + 1)
-    b.name("QuarterLabels", "Timeline", TIMELINE_QUARTER_ROW, 1, TIMELINE_QUARTER_ROW, months)
-    b.name("MonthIndex", "Timeline", TIMELINE_INDEX_ROW, 1, TIMELINE_INDEX_ROW, months)
 
 
 def checks(b: BudgetBook) -> None:
