@@ -152,6 +152,9 @@ def test_the_example_workbook_recalculates_to_every_json_figure(tmp_path, capsys
     assert shown["loaded"] and shown["errors"] == [], shown["errors"][:3]
     compared = check_against_json(shown, document)
     assert compared > 4 * 36 * 25
+    gnome = gnumeric([published])[published]   # a second engine: the same figures
+    assert gnome["errors"] == [], gnome["errors"][:3]
+    check_against_json(gnome, document)
     # what the example shows beyond the totals: a commitment used in part, crossovers
     rows = shown["names"]["WorkloadOutputs"]
     assert rows[0][10] != "n/a" and rows[2][10] == "n/a"   # the support assistant commits
@@ -228,6 +231,9 @@ def test_a_missing_rate_shows_as_an_error_never_a_stale_number(tmp_path, capsys)
     assert rate_errors and shown["names"]["TotalBudget"] is not None
     assert isinstance(shown["names"]["TotalBudget"], dict)   # an error value, not a number
     assert shown["names"]["Timeline_rate"][3] == [1.0, 1.0, 1.0]  # EUR prices need none
+    checks = {row[0]: row[1] for row in shown["sheets"]["Checks"] if row[0]}
+    assert checks["Every currency has an exchange rate in every month (Rates)"] in (0.0, False)
+    assert shown["names"]["AllChecksPass"] not in (1.0, True)   # FALSE or the error itself
     # and the engine refuses the same plan from that month, naming currency and month
     assert main(["budget", *options, "--start", "2026-11", "--format", "json"]) == 2
     assert "no exchange rate for USD in 2026-11" in capsys.readouterr().err

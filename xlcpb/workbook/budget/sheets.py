@@ -232,6 +232,8 @@ def checks(b: BudgetBook) -> None:
          "+SUM(--(Timeline_devices<0))=0}"),
         ("Acceptance rates are within (0, 1]",
          f"=SUMPRODUCT(--({layout.workload_range('acceptance_rate')}>1))=0"),
+        ("Every currency has an exchange rate in every month (Rates)",
+         "{=SUM(--ISNA(Timeline_rate))+SUM(--ISNA(Timeline_api_rate))=0}"),
     ]
     first = row = FIRST - 1
     for label, formula in entries:

@@ -32,6 +32,7 @@ RUNNING = {"cum_cost": ("cost",), "cum_api": ("api",), "cum_owning": ("capex", "
 # hourly pricing models: block -> the Workloads columns of its share and its price
 HOURLY = {"on_demand": "on_demand", "reserved_hourly": "reserved", "spot": "spot"}
 ARRAY_BLOCKS = ("rate", "api_rate")
+TEXT_WHERE_NONE = ("utilisation", "ownership")
 
 
 def _timeline_formula(b: BudgetBook, block: str, index: int, month: int) -> str:
@@ -182,7 +183,8 @@ def timeline(b: BudgetBook) -> None:
     data = _block_values(b)
     for block in TIMELINE_BLOCKS:
         title, fmt = looks.TIMELINE_BLOCK_STYLES[block]
-        style = b.style(fmt)
+        # a share or a price per device-hour says "n/a" where there is none: kept in line
+        style = b.style(fmt, align="right") if block in TEXT_WHERE_NONE else b.style(fmt)
         first, total_row = b.layout.block_row(block), b.layout.block_total_row(block)
         sheet.write(first - 1, 0, title, b.style(bold=True))
         for index in range(b.layout.workloads):
