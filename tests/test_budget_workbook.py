@@ -146,6 +146,34 @@ def check_against_json(shown: dict, document: dict) -> int:
     return compared
 
 
+def check_summary(shown: dict, document: dict) -> None:
+    """The one-page Summary: scenario, horizon, currency, key totals, totals by year and
+    each workload's total, API alternative, break-even and payback, as the JSON says."""
+    rows = {row[0]: row[1:] for row in shown["sheets"]["Summary"] if row[0]}
+    assert rows["Scenario"][0] == document["settings"]["scenario"]
+    assert rows["Months"][0] == f"{document['months'][0]} to {document['months'][-1]}"
+    assert rows["Reporting currency"][0] == document["currency"]
+    assert rows["All checks pass (Checks)"][0] in (1.0, True)
+    for label, value in (("Self-hosting cost (P&L view)", document["total"]),
+                         ("Self-hosting cash out (cash view)", document["cash_total"]),
+                         ("API alternative (workloads that have one)", document["api_total"]),
+                         ("Self-hosting cost of the same workloads",
+                          document["api_comparison"]["self_hosted_total"])):
+        _near(rows[label][0], value, label)
+    years = rows["Self-hosting cost by year"]
+    for col, (label, value) in enumerate(document["years"].items()):
+        assert years[col] == label
+    totals = [row for row in shown["sheets"]["Summary"] if row[0] == "" and
+              isinstance(row[1], float)]
+    assert totals[0][1:1 + len(document["years"])] == pytest.approx(
+        list(document["years"].values()), rel=REL)
+    for row in document["workloads"]:
+        figures = rows[row["workload"]]
+        _near(figures[0], row["total cost"], row["workload"])
+        _near(figures[1], row["API alternative"], row["workload"])
+        assert list(figures[2:4]) == [row["break-even"], row["payback"] or "n/a"]
+
+
 def test_the_example_workbook_recalculates_to_every_json_figure(tmp_path, capsys):
     document, published = _published(tmp_path, capsys, "example", ["--example"])
     shown = calc([published], recalc=True)[published]
@@ -155,6 +183,7 @@ def test_the_example_workbook_recalculates_to_every_json_figure(tmp_path, capsys
     gnome = gnumeric([published])[published]   # a second engine: the same figures
     assert gnome["errors"] == [], gnome["errors"][:3]
     check_against_json(gnome, document)
+    check_summary(shown, document)
     # what the example shows beyond the totals: a commitment used in part, crossovers
     rows = shown["names"]["WorkloadOutputs"]
     assert rows[0][10] != "n/a" and rows[2][10] == "n/a"   # the support assistant commits
@@ -194,6 +223,7 @@ def test_own_plan_in_euros_recalculates_to_every_json_figure(tmp_path, capsys):
     shown = calc([published], recalc=True)[published]
     assert shown["loaded"] and shown["errors"] == [], shown["errors"][:3]
     assert check_against_json(shown, document) > 4 * MONTHS * 25
+    check_summary(shown, document)
     # the rate table is a visible input block; each month's rate is looked up natively
     assert shown["names"]["RateValue"][:3] == [[0.92], [0.95], [0.9]]
     assert shown["names"]["Timeline_rate"][0][:4] == [0.92, 0.92, 0.92, 0.95]

@@ -26,10 +26,11 @@ from . import sheets
 from .layout import Layout
 from .outputs import outputs
 from .rates import rates
+from .summary import summary
 from .timeline import timeline
 
 # The workbook's sheets, as its tabs read from left to right.
-SHEETS = (sheets.inputs, rates, sheets.workloads, sheets.calculations, timeline, outputs,
+SHEETS = (summary, sheets.inputs, rates, sheets.workloads, sheets.calculations, timeline, outputs,
           sheets.checks, lambda book: write_hardware_sheet(book.styles), sheets.about)
 
 

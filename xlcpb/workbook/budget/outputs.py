@@ -119,7 +119,7 @@ def _break_even_formula(b: BudgetBook, index: int) -> str:
     return _stays_at_or_below(b, index, "cum_cost", "cum_api", no_api, "no API")
 
 
-def _month_label(result, month: int, missing: str) -> str:
+def month_label(result, month: int, missing: str) -> str:
     """The engine's month index as the workbook shows it: yyyy-mm, "never" or ``missing``."""
     return missing if month == -2 else "never" if month == -1 else result.months[month]
 
@@ -152,7 +152,7 @@ def _horizon_columns(b: BudgetBook, sheet, r: int, index: int, figures: dict) ->
     sheet.write_array_formula(r, 14, r, 14, _stays_at_or_below(b, index, "cum_owning",
                                                                "cum_renting", no_fleet),
                               b.style(align="right"),
-                              _month_label(result, int(result.payback[index]), "n/a"))
+                              month_label(result, int(result.payback[index]), "n/a"))
     flips, has_api = row("crossover"), layout.calculation_cell("has API", index)
     months = result.crossovers[index]
     sheet.write_formula(r, 15, f"=IF({has_api},SUM({flips}),\"n/a\")",
@@ -200,7 +200,7 @@ def outputs(b: BudgetBook) -> None:
                                   f"*{per:g}",
                             b.style(looks.UNIT_COST), float(result.unit_cost_over_horizon[index]))
         sheet.write(r, 4, UNIT_NAMES[modality])
-        shown = _month_label(result, int(result.break_even[index]), "no API")
+        shown = month_label(result, int(result.break_even[index]), "no API")
         sheet.write_array_formula(r, 5, r, 5, _break_even_formula(b, index), None, shown)
         _horizon_columns(b, sheet, r, index, figures)
         for col, block in enumerate(("cost_hourly", "cost_committed", "cost_owned", "cash"),

@@ -141,6 +141,7 @@ def workloads(b: BudgetBook) -> None:
 
 def calculations(b: BudgetBook) -> None:
     sheet = b.sheet("Calculations", ["Scenario input", "Value", "Unit", "Note"], [34, 16, 16, 40])
+    sheet.set_column(4, len(CALCULATION_COLUMNS) - 1, 16)  # a purchase in full, never ####
     scenario = budget_defaults()["scenarios"][b.result.settings.scenario]
     values = [scenario["volume"], scenario["growth"], b.result.hardware_decline,
               b.result.api_decline]

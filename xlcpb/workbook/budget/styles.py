@@ -18,6 +18,7 @@ MONTH = "yyyy-mm"
 RATE = "0.000000"
 SHARE = "0.0%"
 PER_DEVICE_HOUR = '"$"#,##0.0000'
+TRUE_FALSE = '"TRUE";"TRUE";"FALSE"'   # a check's result, whichever way an engine stores it
 FLIP = '"flip";"flip";""'   # a crossover month shows "flip", the others nothing
 # Timeline blocks: title and number format
 TIMELINE_BLOCK_STYLES = {
