@@ -7,28 +7,67 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ...data.exchange_rates import monthly_rates
+from ...engine.calendar import excel_serial_date
+from ..columns import column_letter
 from ..styles import HEADER_STYLE, INPUT_STYLE, TITLE_STYLE, print_wide
 from . import styles as looks
-from .layout import RATES_FIRST
+from .layout import RATES_FIRST, TIMELINE_MONTH_ROW
 from .sheets import BudgetBook
 
 
 def rate_formula(currency: str, month: str) -> str:
     """A month's rate of ``currency`` (a cell) in the reporting currency, ``month`` a date
-    cell: 1 for the reporting currency (or none), else the rate of the latest table row of
-    that currency dated at or before the month; #N/A without one. An array formula
-    (Excel 2016, LibreOffice and Gnumeric alike; no MAXIFS, which Excel 2016 lacks)."""
+    cell: 1 for the reporting currency, else the rate of the latest table row of that
+    currency dated at or before the month; #N/A without one. An array formula (Excel 2016,
+    LibreOffice and Gnumeric alike; no MAXIFS, which Excel 2016 lacks)."""
     latest = f"MAX(IF((RateCurrency={currency})*(RateMonth<={month}),RateMonth,0))"
-    return (f"{{=IF(OR({currency}=\"\",{currency}=ReportingCurrency),1,IF({latest}=0,NA(),"
+    return (f"{{=IF({currency}=ReportingCurrency,1,IF({latest}=0,NA(),"
             f"SUMIFS(RateValue,RateCurrency,{currency},RateMonth,{latest})))}}")
+
+
+def workload_rate_formula(currency: str, month: int) -> str:
+    """A workload's rate in a month (0-based), read from the grid of each currency's rates
+    by month: 1 where it names no currency (no API), #N/A for a currency the grid lacks."""
+    return (f"=IF({currency}=\"\",1,INDEX(RateGrid,MATCH({currency},RateGridCurrencies,0),"
+            f"{month + 1}))")
+
+
+def _grid(b: BudgetBook, sheet, first: int) -> None:
+    """Each currency of the plan (rows) by month (columns from B): its rate, looked up in
+    the table once per currency and month, however many workloads use it."""
+    layout, settings = b.layout, b.result.settings
+    codes = sorted({settings.currency, *b.prepared.currencies,
+                    *(code for code in b.prepared.api_currencies if code)})
+    sheet.write(first, 0, "Each currency's rate by month (from the table above; #N/A: no rate "
+                          "at or before the month)", b.style(bold=True))
+    header = first + 1
+    sheet.write(header, 0, "currency", b.style(**HEADER_STYLE))
+    for m, label in enumerate(b.result.months):
+        year, number = (int(part) for part in label.split("-"))
+        sheet.write_formula(header, m + 1, f"=Timeline!{column_letter(m + 1)}"
+                                           f"{TIMELINE_MONTH_ROW + 1}",
+                            b.style(looks.MONTH, **HEADER_STYLE),
+                            excel_serial_date(year, number))
+    for offset, code in enumerate(codes):
+        r = header + 1 + offset
+        sheet.write_string(r, 0, code)
+        rates = monthly_rates(settings.exchange_rates, code, settings.currency,
+                              b.result.months)
+        for m in range(layout.months):
+            month = f"{column_letter(m + 1)}${header + 1}"
+            sheet.write_array_formula(r, m + 1, r, m + 1, rate_formula(f"$A{r + 1}", month),
+                                      b.style(looks.RATE), float(rates[m]))
+    last = header + len(codes)
+    b.name("RateGridCurrencies", "Rates", header + 1, 0, last, 0)
+    b.name("RateGrid", "Rates", header + 1, 1, last, layout.months)
 
 
 def rates(b: BudgetBook) -> None:
     sheet = b.book.add_worksheet("Rates")
     layout, settings = b.layout, b.result.settings
     sheet.set_column(0, 0, 26)
-    sheet.set_column(1, 2, 18)
-    sheet.set_column(3, 3, 70)
+    sheet.set_column(1, max(layout.months, 3), 12)   # notes run on to the right
     print_wide(sheet, RATES_FIRST - 1)
     sheet.write(0, 0, "Rates: exchange rates into the reporting currency (blue cells are "
                       "inputs)", b.style(**TITLE_STYLE))
@@ -80,3 +119,4 @@ def rates(b: BudgetBook) -> None:
             sheet.write_string(r, 2, api_currency, entry)
         else:
             sheet.write_blank(r, 2, None, entry)
+    _grid(b, sheet, layout.rates_workload_row(layout.workloads) + 1)

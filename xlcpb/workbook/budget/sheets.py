@@ -43,7 +43,7 @@ class BudgetBook:
 
     def name(self, name: str, sheet: str, row: int, col: int, last_row=None, last_col=None):
         reference = f"='{sheet}'!{cell_reference(row, col, absolute=True)}"
-        if last_row is not None:
+        if last_row is not None and (last_row, last_col) != (row, col):  # 1 x 1: a cell
             reference += f":{cell_reference(last_row, last_col, absolute=True)}"
         self.book.define_name(name, reference)
 

@@ -11,12 +11,12 @@ from ...engine.calendar import excel_serial_date, quarter_label
 from ...estimators.budget import cost_groups
 from ...data.exchange_rates import monthly_rates
 from ...engine.budget import cumulative, sum_of
-from ..columns import cell_reference, column_letter
+from ..columns import cell_reference
 from ..styles import HEADER_STYLE, TITLE_STYLE, print_wide
 from . import styles as looks
 from .layout import TIMELINE_INDEX_ROW, TIMELINE_MONTH_ROW, TIMELINE_QUARTER_ROW
 from .layout import TIMELINE_BLOCKS
-from .rates import rate_formula
+from .rates import workload_rate_formula
 from .sheets import BudgetBook
 
 # blocks that add up others of the same workload and month
@@ -31,7 +31,6 @@ RUNNING = {"cum_cost": ("cost",), "cum_api": ("api",), "cum_owning": ("capex", "
                                                                         "hosting")}
 # hourly pricing models: block -> the Workloads columns of its share and its price
 HOURLY = {"on_demand": "on_demand", "reserved_hourly": "reserved", "spot": "spot"}
-ARRAY_BLOCKS = ("rate", "api_rate")
 TEXT_WHERE_NONE = ("utilisation", "ownership")
 
 
@@ -48,10 +47,10 @@ def _timeline_formula(b: BudgetBook, block: str, index: int, month: int) -> str:
     calc = lambda header: layout.calculation_cell(header, index)  # noqa: E731
     rate = lambda name: layout.workload_cell(name, index, absolute_row=True)  # noqa: E731
     mi = layout.month_index_cell(month)
-    month_date = f"{column_letter(col)}${TIMELINE_MONTH_ROW + 1}"
     decline = f"(1-HardwareDeclineEff)^({mi}/12)"
-    if block in ARRAY_BLOCKS:
-        return rate_formula(layout.currency_cell(index, api=block == "api_rate"), month_date)
+    if block in ("rate", "api_rate"):
+        return workload_rate_formula(layout.currency_cell(index, api=block == "api_rate"),
+                                     month)
     if block == "demand":
         return f"={calc('volume')}*(1+{calc('growth')})^{mi}"
     if block == "replicas":
@@ -194,10 +193,7 @@ def timeline(b: BudgetBook) -> None:
             for m in range(months):
                 col, formula = b.layout.month_column(m), _timeline_formula(b, block, index, m)
                 value = _stored(data[block][index, m])
-                if block in ARRAY_BLOCKS:
-                    sheet.write_array_formula(r, col, r, col, formula, style, value)
-                else:
-                    sheet.write_formula(r, col, formula, style, value)
+                sheet.write_formula(r, col, formula, style, value)
         b.name(f"Timeline_{block}", "Timeline", first, 1, total_row - 1, months)
         if block in ("rate", "api_rate", "utilisation", "ownership", "crossover"):
             continue  # a rate or a share: no total
