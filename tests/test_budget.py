@@ -229,6 +229,33 @@ def test_spend_matched_to_workloads_by_tag_and_by_service(test_data, tmp_path, c
         report["by_month"][0]["actual"], rel=1e-9)
 
 
+def test_spend_matched_to_workloads_by_a_mapping_table(test_data, tmp_path, capsys):
+    """The same matching from a mapping table (service,workload; semicolons as a German
+    Excel saves it) instead of the plan's service column; a workload may take several
+    services; a mapping to a workload the plan lacks is an error naming it."""
+    focus = test_data / "pricelists" / "06_focus_1.0_sample_1000rows.csv"
+    plan, services = tmp_path / "plan.csv", tmp_path / "services.csv"
+    plan.write_text(HEADER + "lens,audio,,1e15,L4,fp16,,,,,100,,,,,,,\n"
+                    "queues,audio,,1e15,L4,fp16,,,,,100,,,,,,,\n", "utf-8")
+    services.write_text("service;workload\ntag:application=BrightLensMatrix;lens\n"
+                        "Amazon Simple Queue Service;queues\nAWS Lambda;queues\n", "utf-8")
+    assert main(["actuals", str(plan), "--focus", str(focus), "--services", str(services),
+                 "--start", "2024-09", "--months", "1", "--format", "json"]) == 0
+    rows = {row["workload_or_service"]: row for row in json.loads(
+        capsys.readouterr().out)["by_service"]}
+    tagged = _focus_totals(focus, "EffectiveCost",
+                           lambda row: '"application": "BrightLensMatrix"' in row["Tags"])
+    queue = _focus_totals(focus, "EffectiveCost", lambda row: row["ServiceName"] in (
+        "Amazon Simple Queue Service", "AWS Lambda") and "BrightLensMatrix" not in row["Tags"])
+    assert rows["lens"]["actual"] == pytest.approx(tagged["2024-09"], rel=1e-9)
+    assert rows["queues"]["actual"] == pytest.approx(queue["2024-09"], rel=1e-9)
+    assert "Amazon Simple Queue Service" not in rows and "AWS Lambda" not in rows
+    services.write_text("service,workload\nAWS Lambda,lambdas\n", "utf-8")
+    assert main(["actuals", str(plan), "--focus", str(focus), "--services", str(services),
+                 "--start", "2024-09", "--months", "1"]) == 2
+    assert "'lambdas', which the plan does not have" in capsys.readouterr().err
+
+
 def test_variance_without_spend_is_an_error(example, tmp_path, capsys):
     assert main(["actuals", "--sheet", str(tmp_path / "empty"), "--months", "3"]) == 2
     assert "no actual spend" in capsys.readouterr().err

@@ -11,7 +11,7 @@ from pathlib import Path
 from ..data._toml import toml_reader
 from ..data.bundled import bundled_templates
 from ..data.exchange_rates import read_rates
-from ..data.plan import budget_defaults, parse_plan_text, read_plan
+from ..data.plan import budget_defaults, parse_plan_text, read_plan, read_service_map
 from ..data.sheet import load_sheet
 from ..data.store import SheetStore
 from ..engine.budget import monthly_totals
@@ -81,6 +81,10 @@ def register(subparsers) -> None:
                          help="which actual cost: effective (FOCUS EffectiveCost, after "
                               "discounts and amortised commitments; the FinOps comparison, "
                               "default), billed (BilledCost, the invoice) or list (ListCost)")
+    actuals.add_argument("--services", type=Path, metavar="SERVICES.csv",
+                         help="a mapping table, columns service,workload: spend of that "
+                              "ServiceName (or tag:key=value) counts for that workload, beside "
+                              "the plan's own service column")
     _settings_options(actuals)
     add_format(actuals)
     actuals.set_defaults(run=run_actuals)
@@ -271,7 +275,8 @@ def run_actuals(args) -> int:
         raise CPBError("no actual spend.", argument="spend", value=None,
                        fix="Import a FOCUS billing export (xlcpb import FILE.csv) or pass "
                            "--focus FILE.csv.")
-    report = variance(result, spend, args.cost)
+    mapping = read_service_map(args.services, args.locale) if args.services else ()
+    report = variance(result, spend, args.cost, mapping)
     emit(args.format, _for_people(report["by_month"], args.format),
          ["month", "budget", "actual", "variance", "status"], report,
          title=f"Budget vs actual by month ({report['currency']}, actual = "
@@ -281,6 +286,7 @@ def run_actuals(args) -> int:
               "budget only (no actuals yet).\n")
         emit("table", _for_people(report["by_service"], "table"),
              ["month", "workload_or_service", "budget", "actual", "variance", "status"],
-             title="By workload (spend matched by tag or service name) and other services")
+             title="By workload (spend matched by tag or service name, --services) and "
+                   "other services")
     return 0
 

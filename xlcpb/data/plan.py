@@ -38,3 +38,12 @@ def parse_plan_text(text: str, source: str, locale: str | None = None) -> list[d
     """The workloads of a plan's CSV text, comma- or semicolon-separated."""
     return parse_csv_text(schema()["workloads"], text, source, locale=locale,
                           delimiter=header_delimiter(text))
+
+
+def read_service_map(path: Path, locale: str | None = None) -> tuple:
+    """(service, workload) pairs of a service-mapping file (CSV, , or ; separated): spend
+    of that ServiceName (or carrying that tag:key=value) counts for that workload."""
+    text = read_text_bounded(Path(path))
+    rows = parse_csv_text(schema()["service_map"], text, str(path), locale=locale,
+                          delimiter=header_delimiter(text))
+    return tuple((row["service"].strip(), row["workload"].strip()) for row in rows)

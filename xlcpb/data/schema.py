@@ -19,7 +19,7 @@ from .number_text import parse_number
 # the sheet's kinds: bundled rows the user can add to or override, version by version
 KINDS = ("hardware", "prices", "api_prices", "models", "model_attention", "media_models")
 USER_ONLY_KINDS = ("spend",)                    # kept in the user's store, never bundled
-CATALOG_KINDS = ("workloads", "exchange_rates")  # plans and budget inputs
+CATALOG_KINDS = ("workloads", "exchange_rates", "service_map")  # plans, budget inputs
 LIST_SEPARATOR = "|"
 MAX_REPORTED_PROBLEMS = 20
 

@@ -650,25 +650,27 @@ def _tags(row: dict) -> dict:
                                                                                  dict) else {}
 
 
-def spend_owner(row: dict, services: dict) -> str:
+def spend_owner(row: dict, services) -> str:
     """Which workload (or service) a spend row counts for: a workload whose ``service`` is
     "tag:key=value" and the row carries that tag, else one whose service is the row's
-    ServiceName, else the ServiceName itself."""
+    ServiceName, else the ServiceName itself. ``services``: workload -> service, or
+    (workload, service) pairs (a workload may have several: its plan row's and a mapping
+    table's)."""
+    pairs = list(services.items() if isinstance(services, dict) else services)
     tags = _tags(row)
-    for workload, service in services.items():
+    for workload, service in pairs:
         if service and service.startswith(TAG_PREFIX):
             key, _, value = service[len(TAG_PREFIX):].partition("=")
             if tags.get(key.strip()) == value.strip():
                 return workload
     name = row.get("service_name") or "(no service)"
-    for workload, service in services.items():
+    for workload, service in pairs:
         if service and service == name:
             return workload
     return name
 
 
-def actual_spend(spend_rows: list[dict], cost: str = "effective",
-                 services: dict | None = None) -> dict:
+def actual_spend(spend_rows: list[dict], cost: str = "effective", services=None) -> dict:
     """Actual spend by month (yyyy-mm of the charge period) and by owner (workload or
     service, :func:`spend_owner`), in the export's one currency; ``cost``: effective
     (FinOps FOCUS EffectiveCost: after discounts and amortised commitments), billed or list."""
@@ -700,10 +702,25 @@ def _compared(budget, actual) -> dict:
             "status": "compared"}
 
 
-def variance(result: BudgetResult, spend_rows: list[dict], cost: str = "effective") -> dict:
+def _matchers(result: BudgetResult, mapping: tuple) -> list:
+    """(workload, service) pairs: each plan row's service, then the mapping table's rows."""
+    unknown = [(service, workload) for service, workload in mapping
+               if workload not in result.names]
+    if unknown:
+        service, workload = unknown[0]
+        raise CPBError(f"the service mapping sends {service!r} to workload {workload!r}, "
+                       "which the plan does not have.", argument="services", value=workload,
+                       fix=f"Use one of the plan's workloads: {', '.join(result.names)}.")
+    return ([(row["name"], row.get("service")) for row in result.workloads]
+            + [(workload, service) for service, workload in mapping])
+
+
+def variance(result: BudgetResult, spend_rows: list[dict], cost: str = "effective",
+             mapping: tuple = ()) -> dict:
     """Budget against actual, by month and by workload (spend matched to workloads by tag,
-    by service name; what matches none stays under its own service name)."""
-    services = {row["name"]: row.get("service") for row in result.workloads}
+    by service name - the plan's ``service`` column and the ``mapping`` table's (service,
+    workload) rows; what matches none stays under its own service name)."""
+    services = _matchers(result, mapping)
     actual = actual_spend(spend_rows, cost, services)
     budget_by_month = dict(zip(result.months, arithmetic.monthly_totals(result.cost)))
     months = sorted(set(budget_by_month) | set(actual["by_month"]))

@@ -95,6 +95,9 @@ def _charts(b: BudgetBook, sheet, row: int) -> None:
     sheet.insert_chart(row, 6, versus, {"x_scale": 1.4, "y_scale": 1.2})
 
 
+HORIZON_WIDTHS = [22, 18, 25, 22, 16, 14, 15, 15]   # Outputs columns K to R
+
+
 def _stays_at_or_below(b: BudgetBook, index: int, mine: str, theirs: str, missing: str,
                        label: str = "n/a") -> str:
     """The month from which the cumulative ``mine`` block stays at or below ``theirs``: the
@@ -177,12 +180,14 @@ def outputs(b: BudgetBook) -> None:
                                 "Unused commitment", "Ownership per device-hour",
                                 "Rental per device-hour", "Payback (owned)", "Crossovers",
                                 "First crossover", "Last crossover"],
-                    [26, 16, 16, 14, 18, 14, 16, 16, 16, 16, 14, 16, 14, 14, 14, 11, 14, 14])
+                    [26, 16, 16, 14, 18, 14, 16, 16, 16, 16] + HORIZON_WIDTHS)
     layout, result = b.layout, b.result
     timeline_values = cost_groups(result)
     figures = horizon_figures(result)
     # period totals run across from column B: wide enough for millions, never "####"
     sheet.set_column(6, max(6, len(result.quarter_labels)), 14)
+    for col, width in enumerate(HORIZON_WIDTHS, start=10):  # their headers in full
+        sheet.set_column(col, col, width)
     for index, name in enumerate(result.names):
         r = layout.output_row(index)
         sheet.write_formula(r, 0, f"={layout.calculation_cell('workload', index)}", None, name)
