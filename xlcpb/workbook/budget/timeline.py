@@ -6,16 +6,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...engine.budget import monthly_totals
+from ...data.exchange_rates import monthly_rates
+from ...engine.budget import cumulative, monthly_totals, sum_of
 from ...engine.calendar import excel_serial_date, quarter_label
 from ...estimators.budget import cost_groups
-from ...data.exchange_rates import monthly_rates
-from ...engine.budget import cumulative, sum_of
 from ..columns import cell_reference
 from ..styles import HEADER_STYLE, TITLE_STYLE, print_wide
 from . import styles as looks
-from .layout import TIMELINE_INDEX_ROW, TIMELINE_MONTH_ROW, TIMELINE_QUARTER_ROW
-from .layout import TIMELINE_BLOCKS
+from .layout import (TIMELINE_BLOCKS, TIMELINE_INDEX_ROW, TIMELINE_MONTH_ROW,
+                     TIMELINE_QUARTER_ROW)
 from .rates import workload_rate_formula
 from .sheets import BudgetBook
 
@@ -67,41 +66,44 @@ def _timeline_formula(b: BudgetBook, block: str, index: int, month: int) -> str:
         cheaper = lambda at: f"({at('cum_cost')}<={at('cum_api')})"  # noqa: E731
         return (f"=IF(AND({calc('has API')},{cheaper(here)}<>{cheaper(before)}),1,0)")
     start, term = calc("commitment start index"), rate("commitment_months")
-    active = f"AND({mi}>={start},{mi}<{start}+{term})"
     bought, life = calc("purchase month index"), rate("depreciation_months")
-    in_currency = f"*{here('rate')}"
+    active = f"AND({mi}>={start},{mi}<{start}+{term})"
+    rated = f"*{here('rate')}"  # in the reporting currency
     kw = f"{here('owned')}*{calc('TDP kW')}"
-    beyond_owned = f"MAX({here('devices')}-{here('owned')},0)"
-    used = f"MIN({beyond_owned},{here('committed')})"
+    used = f"MIN(MAX({here('devices')}-{here('owned')},0),{here('committed')})"
+    idle = f"({here('committed')}-{used})"
+    # each made only when asked for: a large plan has a million formulas
     formulas = {
-        "committed": f"=IF({active},{rate('committed_devices')},0)",
-        "owned": f"=IF({mi}>={bought},{rate('owned_devices')},0)",
-        "hourly": f"=MAX({here('devices')}-{here('owned')}-{here('committed')},0)",
-        "committed_hours": (f"={here('committed')}*HoursPerMonth*{rate('price_committed')}"
-                            f"{in_currency}"),
-        "upfront": f"=IF({active},{rate('commitment_upfront')}/{term},0){in_currency}",
-        "depreciation": (f"=IF(AND({mi}>={bought},{mi}<{bought}+{life}),{calc('purchase')}/"
-                         f"{life},0){in_currency}"),
-        "power": (f"={kw}*{rate('pue')}*HoursPerMonth*{rate('power_price_per_kwh')}"
-                  f"{in_currency}"),
-        "hosting": f"={kw}*{rate('hosting_per_kw_month')}{in_currency}",
-        "upfront_paid": f"=IF({mi}={start},{rate('commitment_upfront')},0){in_currency}",
-        "capex": f"=IF({mi}={bought},{calc('purchase')},0){in_currency}",
-        "api": (f"={here('demand')}/{rate('acceptance_rate')}*{calc('API cost per unit')}*"
-                f"(1-ApiDeclineEff)^({mi}/12)*{here('api_rate')}"),
-        "utilisation": (f"=IF({here('committed')}>0,{used}/{here('committed')},\"n/a\")"),
-        "unused": (f"=({here('committed')}-{used})*HoursPerMonth*{rate('price_committed')}"
-                   f"{in_currency}"),
-        "ownership": (f"=IF({here('owned')}>0,{here('cost_owned')}/({here('owned')}*"
-                      "HoursPerMonth),\"n/a\")"),
-        "cum_renting": (f"={'' if month == 0 else before(block) + '+'}{here('owned')}*"
-                        f"HoursPerMonth*{rate('price_on_demand')}*{decline}{in_currency}"),
+        "committed": lambda: f"=IF({active},{rate('committed_devices')},0)",
+        "owned": lambda: f"=IF({mi}>={bought},{rate('owned_devices')},0)",
+        "hourly": lambda: f"=MAX({here('devices')}-{here('owned')}-{here('committed')},0)",
+        "committed_hours": lambda: (f"={here('committed')}*HoursPerMonth*"
+                                    f"{rate('price_committed')}{rated}"),
+        "upfront": lambda: f"=IF({active},{rate('commitment_upfront')}/{term},0){rated}",
+        "depreciation": lambda: (f"=IF(AND({mi}>={bought},{mi}<{bought}+{life}),"
+                                 f"{calc('purchase')}/{life},0){rated}"),
+        "power": lambda: (f"={kw}*{rate('pue')}*HoursPerMonth*{rate('power_price_per_kwh')}"
+                          f"{rated}"),
+        "hosting": lambda: f"={kw}*{rate('hosting_per_kw_month')}{rated}",
+        "upfront_paid": lambda: f"=IF({mi}={start},{rate('commitment_upfront')},0){rated}",
+        "capex": lambda: f"=IF({mi}={bought},{calc('purchase')},0){rated}",
+        "api": lambda: (f"={here('demand')}/{rate('acceptance_rate')}*"
+                        f"{calc('API cost per unit')}*(1-ApiDeclineEff)^({mi}/12)*"
+                        f"{here('api_rate')}"),
+        "utilisation": lambda: (f"=IF({here('committed')}>0,{used}/{here('committed')},"
+                                "\"n/a\")"),
+        "unused": lambda: f"={idle}*HoursPerMonth*{rate('price_committed')}{rated}",
+        "ownership": lambda: (f"=IF({here('owned')}>0,{here('cost_owned')}/({here('owned')}*"
+                              "HoursPerMonth),\"n/a\")"),
+        "cum_renting": lambda: (f"={'' if month == 0 else before(block) + '+'}"
+                                f"{here('owned')}*HoursPerMonth*{rate('price_on_demand')}*"
+                                f"{decline}{rated}"),
     }
     if block in formulas:
-        return formulas[block]
+        return formulas[block]()
     share = HOURLY[block]
     return (f"={here('hourly')}*HoursPerMonth*{rate(f'share_{share}')}*"
-            f"{rate(f'price_{share}')}*{decline}{in_currency}")
+            f"{rate(f'price_{share}')}*{decline}{rated}")
 
 
 def _covered_cost_row(b: BudgetBook, sheet, row: int) -> None:
