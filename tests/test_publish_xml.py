@@ -19,8 +19,8 @@ from test_workbooks import _make_shared, _user_workbook, check_user_results
 
 CALL = re.compile(r"(?<![\w.])CPB_\w+\s*\(", re.I)  # a call, not a sheet named xlcpb_...
 ROOT = Path(__file__).resolve().parent.parent
-ORIGINAL_SHEETS = ["Inputs", "Workloads", "Calculations", "Timeline", "Outputs", "Checks",
-                   "Hardware", "About"]
+ORIGINAL_SHEETS = ["Summary", "Inputs", "Rates", "Workloads", "Calculations", "Timeline",
+                   "Outputs", "Checks", "Hardware", "About"]
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 PREFIXES = {"x": MAIN,
             "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -136,8 +136,8 @@ def test_added_sheets_hidden_and_listed_in_app_properties(tmp_path):
     vt = "{http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes}"
     pairs, titles = [v for v in app.iter(f"{vt}vector")]
     labels = [variant[0].text for variant in pairs]
-    assert labels[:2] == ["Worksheets", "12"]  # 8 sheets and the 4 added
-    assert [t.text for t in titles][:12] == book.sheetnames
+    assert labels[:2] == ["Worksheets", "14"]  # 10 sheets and the 4 added
+    assert [t.text for t in titles][:14] == book.sheetnames
     assert int(titles.get("size")) == len(titles) == sum(int(n) for n in labels[1::2])
 
 
