@@ -15,6 +15,7 @@ from ..styles import HEADER_STYLE, MONEY
 from . import styles as looks
 from .layout import CHART_WORKLOADS, TIMELINE_MONTH_ROW
 from .sheets import BudgetBook
+from .timeline import stored
 
 
 def _periods(b: BudgetBook, sheet, row: int, title: str, length: int) -> int:
@@ -98,14 +99,19 @@ def _charts(b: BudgetBook, sheet, row: int) -> None:
 HORIZON_WIDTHS = [22, 18, 25, 22, 16, 14, 15, 15]   # Outputs columns K to R
 
 
+def _dates(b: BudgetBook) -> str:
+    """The Timeline's months (dates), e.g. Timeline!$B$2:$AK$2."""
+    row = TIMELINE_MONTH_ROW + 1
+    return f"Timeline!$B${row}:${b.layout.last_month_letter}${row}"
+
+
 def _stays_at_or_below(b: BudgetBook, index: int, mine: str, theirs: str, missing: str,
                        label: str = "n/a") -> str:
     """The month from which the cumulative ``mine`` block stays at or below ``theirs``: the
     month after the last one where it is above (the first month if never above; "never" if
     the last month is above; ``label`` where ``missing`` holds) - the engine's break_even_month,
     as an array formula."""
-    last = b.layout.last_month_letter
-    months = f"Timeline!$B${TIMELINE_MONTH_ROW + 1}:${last}${TIMELINE_MONTH_ROW + 1}"
+    months = _dates(b)
     cost = b.layout.timeline_row_range(mine, index)
     api = b.layout.timeline_row_range(theirs, index)
     dearer = f"({cost}>{api})"
@@ -127,10 +133,6 @@ def month_label(result, month: int, missing: str) -> str:
     return missing if month == -2 else "never" if month == -1 else result.months[month]
 
 
-def _finite(value: float):
-    return float(value) if np.isfinite(value) else "n/a"
-
-
 def _horizon_columns(b: BudgetBook, sheet, r: int, index: int, figures: dict) -> None:
     """Commitment utilisation and unused cost, ownership against rental per device-hour,
     payback and crossovers of one workload, from column K."""
@@ -140,7 +142,7 @@ def _horizon_columns(b: BudgetBook, sheet, r: int, index: int, figures: dict) ->
     sheet.write_array_formula(
         r, 10, r, 10, f"{{=IF({committed}=0,\"n/a\",SUM(IF(ISNUMBER({row('utilisation')}),"
                       f"{row('utilisation')}*{row('committed')},0))/{committed})}}",
-        b.style(looks.SHARE, align="right"), _finite(figures["commitment_utilisation"][index]))
+        b.style(looks.SHARE, align="right"), stored(figures["commitment_utilisation"][index]))
     sheet.write_formula(r, 11, f"=SUM({row('unused')})", b.style(MONEY),
                         float(figures["unused_commitment_cost"][index]))
     device_hours = f"({owned}*HoursPerMonth)"
@@ -150,7 +152,7 @@ def _horizon_columns(b: BudgetBook, sheet, r: int, index: int, figures: dict) ->
                                          (renting, "rental_price_per_device_hour")), start=12):
         sheet.write_formula(r, col, f"=IF({owned}=0,\"n/a\",{amount}/{device_hours})",
                             b.style(looks.PER_DEVICE_HOUR, align="right"),
-                            _finite(figures[key][index]))
+                            stored(figures[key][index]))
     no_fleet = f"NOT({layout.workload_cell('owned_devices', index)}>0)"
     sheet.write_array_formula(r, 14, r, 14, _stays_at_or_below(b, index, "cum_owning",
                                                                "cum_renting", no_fleet),
@@ -161,8 +163,7 @@ def _horizon_columns(b: BudgetBook, sheet, r: int, index: int, figures: dict) ->
     sheet.write_formula(r, 15, f"=IF({has_api},SUM({flips}),\"n/a\")",
                         b.style(looks.COUNT, align="right"),
                         float(len(months)) if result.has_api[index] else "n/a")
-    dates = f"Timeline!$B${TIMELINE_MONTH_ROW + 1}:${layout.last_month_letter}$" \
-            f"{TIMELINE_MONTH_ROW + 1}"
+    dates = _dates(b)
     for col, position, at in ((16, f"MATCH(1,{flips},0)", 0),
                               (17, f"MAX({flips}*MonthIndex)+1", -1)):
         shown = (result.months[months[at]] if months else "none") if result.has_api[index] \

@@ -149,7 +149,7 @@ def _block_values(b: BudgetBook) -> dict:
             "cum_renting": cumulative(result.owned_rental_cost)}
 
 
-def _stored(value: float):
+def stored(value: float):
     """A cell's stored value: the engine's number, "n/a" where it has none (NaN)."""
     return float(value) if np.isfinite(value) else "n/a"
 
@@ -194,7 +194,7 @@ def timeline(b: BudgetBook) -> None:
                                 b.result.names[index])
             for m in range(months):
                 col, formula = b.layout.month_column(m), _timeline_formula(b, block, index, m)
-                value = _stored(data[block][index, m])
+                value = stored(data[block][index, m])
                 sheet.write_formula(r, col, formula, style, value)
         b.name(f"Timeline_{block}", "Timeline", first, 1, total_row - 1, months)
         if block in ("rate", "api_rate", "utilisation", "ownership", "crossover"):
