@@ -262,7 +262,8 @@ def about(b: BudgetBook) -> None:
             ("Method", "Per workload: device time per unit from the realistic LLM "
                        "estimator (text) or FLOPs at calibrated efficiency (image, audio, "
                        "video); whole devices at the target utilisation; blended prices "
-                       "declining yearly; the API alternative at its own decline."),
+                       "declining yearly; the API alternative at its own decline; prices "
+                       "in another currency at the month's rate on Rates."),
             ("Functions", "CPB_* cells need the add-in; 'xlcpb publish' makes a copy that "
                           "computes without it."),
             ("Protection", PROTECTION_NOTE)]
