@@ -264,6 +264,13 @@ def test_a_missing_rate_shows_as_an_error_never_a_stale_number(tmp_path, capsys)
     checks = {row[0]: row[1] for row in shown["sheets"]["Checks"] if row[0]}
     assert checks["Every currency has an exchange rate in every month (Rates)"] in (0.0, False)
     assert shown["names"]["AllChecksPass"] not in (1.0, True)   # FALSE or the error itself
+    # a second USD row for January in the published copy: January's rate is #N/A, not the
+    # sum of the two, and so are February's and March's, which take January's row
+    twice = calc([published], recalc=True, assignments=[
+        f"Rates!A{RATES_FIRST + 4}=USD", f"Rates!B{RATES_FIRST + 4}=46388",
+        f"Rates!C{RATES_FIRST + 4}=0.5"])[published]
+    assert [isinstance(rate, dict) for rate in twice["names"]["Timeline_rate"][0]] == [True] * 3
+    assert twice["names"]["Timeline_rate"][3] == [1.0, 1.0, 1.0]
     # and the engine refuses the same plan from that month, naming currency and month
     assert main(["budget", *options, "--start", "2026-11", "--format", "json"]) == 2
     assert "no exchange rate for USD in 2026-11" in capsys.readouterr().err

@@ -19,11 +19,13 @@ from .sheets import BudgetBook
 def rate_formula(currency: str, month: str) -> str:
     """A month's rate of ``currency`` (a cell) in the reporting currency, ``month`` a date
     cell: 1 for the reporting currency, else the rate of the latest table row of that
-    currency dated at or before the month; #N/A without one. An array formula (Excel 2016,
-    LibreOffice and Gnumeric alike; no MAXIFS, which Excel 2016 lacks)."""
+    currency dated at or before the month; #N/A without one, or with two rows for that
+    currency and month (never their sum). An array formula (Excel 2016, LibreOffice and
+    Gnumeric alike; no MAXIFS, which Excel 2016 lacks)."""
     latest = f"MAX(IF((RateCurrency={currency})*(RateMonth<={month}),RateMonth,0))"
-    return (f"{{=IF({currency}=ReportingCurrency,1,IF({latest}=0,NA(),"
-            f"SUMIFS(RateValue,RateCurrency,{currency},RateMonth,{latest})))}}")
+    rows = f"RateCurrency,{currency},RateMonth,{latest}"
+    return (f"{{=IF({currency}=ReportingCurrency,1,IF({latest}=0,NA(),IF(COUNTIFS({rows})>1,"
+            f"NA(),SUMIFS(RateValue,{rows}))))}}")
 
 
 def workload_rate_formula(currency: str, month: int) -> str:
