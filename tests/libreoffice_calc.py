@@ -3,10 +3,12 @@
 Run with the Python that has LibreOffice's UNO bridge (Debian: /usr/bin/python3 with
 python3-uno), not the project's virtual environment:
 
-    /usr/bin/python3 tests/libreoffice_calc.py [--recalc] [--set Sheet!B4=2000 ...] FILE [...]
+    /usr/bin/python3 tests/libreoffice_calc.py [--recalc] [--set Sheet!B4=2000 ...]
+        [--name TotalBudget ...] FILE [...]
 
 Prints JSON: per file, whether it loaded, the value of every defined name (single cells;
-ranges as lists) and every cell whose result is an error value.
+ranges as lists; only the --name ones if given: a large workbook's names take minutes to
+read cell by cell) and every cell whose result is an error value.
 """
 
 import json
@@ -74,7 +76,7 @@ def _set(document, assignment):
         cell.setString(value)
 
 
-def inspect(desktop, path, recalc, assignments=()):
+def inspect(desktop, path, recalc, assignments=(), only=()):
     url = uno.systemPathToFileUrl(os.path.abspath(path))
     started = time.perf_counter()
     document = desktop.loadComponentFromURL(url, "_blank", 0, (_property("Hidden", True),))
@@ -89,6 +91,8 @@ def inspect(desktop, path, recalc, assignments=()):
         calculated = time.perf_counter()
         names = {}
         for name in document.NamedRanges.ElementNames:
+            if only and name not in only:
+                continue
             cells = document.NamedRanges.getByName(name).getReferredCells()
             if cells is None:
                 continue
@@ -118,11 +122,13 @@ def inspect(desktop, path, recalc, assignments=()):
 def main(argv):
     recalc = "--recalc" in argv
     assignments = [argv[i + 1] for i, arg in enumerate(argv) if arg == "--set"]
+    only = [argv[i + 1] for i, arg in enumerate(argv) if arg == "--name"]  # default: all
     paths = [arg for i, arg in enumerate(argv)
-             if not arg.startswith("--") and (i == 0 or argv[i - 1] != "--set")]
+             if not arg.startswith("--") and (i == 0 or argv[i - 1] not in ("--set", "--name"))]
     process, desktop = start()
     try:
-        print(json.dumps({path: inspect(desktop, path, recalc, assignments) for path in paths},
+        print(json.dumps({path: inspect(desktop, path, recalc, assignments, only)
+                          for path in paths},
                          default=str))
     finally:
         try:
