@@ -87,7 +87,11 @@ def test_flops_workload_uses_calibrated_efficiency():
 
 @pytest.mark.parametrize("row, words", [
     ("chat,text,,,H100 SXM,,,,,,10,,,,,,,", "needs a model"),
-    ("voice,audio,,,L4,,,,,,10,,,,,,,", "needs flops_per_unit"),
+    ("voice,audio,,,L4,,,,,,10,,,,,,,", "'voice': audio needs a media model or "
+                                        "flops_per_unit"),
+    ("voice,audio,F5-TTS,1.44e15,L4,,,,,,10,,,,,,,",
+     r"'voice': flops_per_unit = 1440000000000000.0: and model = 'F5-TTS'"),
+    ("pic,image,Wan2.1-14B,,L4,,,,,,10,,,,,,,", "'pic'.*makes video, not image"),
     ("chat,text,Llama-3.1-405B,,H100 SXM,bf16,1,8,,,10,,,,,,,", "'chat'.*fit"),
     ("v,video,,1e18,V100 SXM2 16GB,,,,,,10,,,,,,,", "no price with"),
 ])

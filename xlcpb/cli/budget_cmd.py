@@ -155,7 +155,8 @@ def run(args) -> int:
           "quarters": _period_totals(result.quarter_labels, result.quarters),
           "years": _period_totals(result.year_labels, result.years),
           "timeline": timeline(result), "scenarios": scenarios,
-          "sensitivity": sensitivity, "sources": prepared.sources},
+          "sensitivity": sensitivity, "device_time": prepared.assumptions,
+          "sources": prepared.sources},
          title=f"Fleet budget, {result.months[0]} to {result.months[-1]} "
                f"({result.settings.scenario} scenario, {currency})")
     if args.format == "table":
@@ -167,6 +168,9 @@ def run(args) -> int:
                   f"alternative ({', '.join(covered)}): self-hosted {currency} "
                   f"{result.api_covered_cost:,.0f} vs API {currency} "
                   f"{result.total_api_cost:,.0f}")
+        print("\nDevice time per unit, and the efficiency and utilisation it assumes:")
+        for line in prepared.assumptions:
+            print(f"  {line}")
         print()
         emit("table", _for_people(sensitivity, "table"), ["input", "low", "high", "swing"],
              title="What moves the total most (each input 20% lower / higher)")

@@ -128,6 +128,25 @@ def flops_device_seconds_per_unit(flops_per_unit, flops_per_s, compute_efficienc
 
 
 @vectorised
+def replica_device_seconds_per_output(devices_per_replica, seconds_per_batch, batch):
+    """Device-seconds one output (an image, a clip) takes on a replica generating ``batch``
+    outputs together in ``seconds_per_batch`` (the media estimators' seconds_per_unit).
+
+    .. math:: devices_{replica} \\times t_{batch} / b
+
+    Parameters: ``devices_per_replica`` [devices]; ``seconds_per_batch`` [s];
+    ``batch`` [outputs]. Returns: [device s/output].
+
+    >>> replica_device_seconds_per_output(2, 12.0, 4)
+    6.0
+    """
+    units = positive("devices_per_replica", devices_per_replica, "devices")
+    seconds = positive("seconds_per_batch", seconds_per_batch, "s")
+    outputs = whole_count("batch", batch, "outputs")
+    return scalar_or_array(units * seconds / outputs)
+
+
+@vectorised
 def device_hours(units, device_seconds_per_unit):
     """Device-hours of a W x M array of units at each workload's device-seconds per unit."""
     seconds = non_negative("device_seconds_per_unit", device_seconds_per_unit, "s")

@@ -24,7 +24,8 @@ from ..data.sheet import Sheet, load_sheet
 from ..engine import budget as arithmetic
 from ..engine.calendar import month_labels, months_between, period_labels
 from ..errors import CPBError
-from .llm import default_efficiency, estimate_llm
+from .budget_media import media_device_seconds, refuse_media_columns
+from .llm import estimate_llm
 
 PRICING_MODELS = (("on_demand", "on-demand"), ("reserved", "reserved-1y"), ("spot", "spot"))
 COMMITTED_PRICING_MODEL = "reserved-1y"   # the sheet's price for a commitment left blank
@@ -109,6 +110,7 @@ class Prepared:
     currencies: list                   # W: the currency of each row's prices
     api_currencies: list               # W: the API price's currency (None without one)
     sources: list = field(default_factory=list)  # how each figure was found
+    assumptions: list = field(default_factory=list)  # efficiency, utilisation of non-text
 
 
 def _with_defaults(row: dict) -> dict:
@@ -117,8 +119,8 @@ def _with_defaults(row: dict) -> dict:
     for key, value in defaults.items():
         if key in filled and filled[key] is None:
             filled[key] = value
-    if row["modality"] != "text" and row.get("precision") is None:
-        filled["precision"] = defaults["flops_precision"]
+    if row["modality"] != "text" and row.get("precision") is None and not row.get("model"):
+        filled["precision"] = defaults["flops_precision"]  # a media model's: budget_media
     if row["modality"] != "text" and row.get("devices") is None:
         filled["devices"] = 1
     return filled
@@ -307,11 +309,11 @@ def prepare(plan: list[dict], sheet: Sheet | None = None) -> Prepared:
         raise CPBError("the plan has no workloads.", argument="plan", value=None,
                        fix="Add one row per workload.")
     rows = [_with_defaults(row) for row in plan]
-    sources, seconds, api, tokens, api_currencies = [], [], [], [], []
+    sources, seconds, api, tokens, api_currencies, assumed = [], [], [], [], [], []
     shares, prices, sizes, instances, commitment, owned = [], [], [], [], [], []
-    efficiency = default_efficiency()
     for row in rows:
         if row["modality"] == "text":
+            refuse_media_columns(row)
             if not row.get("model"):
                 raise CPBError(f"workload {row['name']!r}: a text workload needs a model.",
                                argument="model", value=None, fix="Name a catalog model.")
@@ -319,6 +321,10 @@ def prepare(plan: list[dict], sheet: Sheet | None = None) -> Prepared:
                                                         row["reasoning_multiplier"])
             size, speed = replica_serving(row, output, sheet)
             row["devices"] = size
+            assumed.append(f"{row['name']}: {row['model']} on {size} x {row['hardware']} "
+                           f"({row['precision']}): {speed:,.0f} output tokens/s per replica "
+                           "(LLM serving estimator, server mode at the latency targets, "
+                           f"generic profile), utilisation {row['utilisation']:.0%}")
             seconds.append(arithmetic.replica_device_seconds_per_request(size, output, speed))
             tokens.append(output)
             if row.get("api_model"):
@@ -337,14 +343,7 @@ def prepare(plan: list[dict], sheet: Sheet | None = None) -> Prepared:
                 api.append(np.nan)
                 api_currencies.append(None)
         else:
-            if row.get("flops_per_unit") is None:
-                raise CPBError(f"workload {row['name']!r}: {row['modality']} needs "
-                               "flops_per_unit.", argument="flops_per_unit", value=None,
-                               fix="Give the FLOPs per image, audio minute or video minute.")
-            peak = sheet.flops_per_s(row["hardware"], row["precision"])
-            # the same device-time whether one device or several share the work
-            seconds.append(arithmetic.flops_device_seconds_per_unit(
-                row["flops_per_unit"], peak, efficiency.compute))
+            seconds.append(media_device_seconds(row, sheet, assumed))
             tokens.append(1.0)
             cost, code = _unit_api(sheet, row, sources)
             api.append(cost)
@@ -371,7 +370,7 @@ def prepare(plan: list[dict], sheet: Sheet | None = None) -> Prepared:
                     tdp_watts=own[:, 3], pue=own[:, 4], power_price_per_kwh=own[:, 5],
                     hosting_per_kw_month=own[:, 6],
                     currencies=[row["currency"] for row in rows],
-                    api_currencies=api_currencies, sources=sources)
+                    api_currencies=api_currencies, sources=sources, assumptions=assumed)
 
 
 @dataclass

@@ -25,7 +25,9 @@ WORKLOAD_COLUMNS = ["name", "modality", "model", "flops_per_unit", "hardware", "
                     "devices_per_server", "depreciation_months", "pue", "power_price_per_kwh",
                     "hosting_per_kw_month", "api_price_per_unit", "api_units_per_unit",
                     "characters_per_unit", "currency", "cached_input_share",
-                    "api_cached_input_price", "api_batch"]
+                    "api_cached_input_price", "api_batch",
+                    # image, audio, video workloads naming a media model (budget_media.py)
+                    "width_px", "height_px", "clip_seconds", "fps", "steps"]
 # Calculations: the scenario's scalars at the top (name, formula), then one row a workload.
 SCENARIO_SCALARS = (
     ("ScenarioVolume", "=INDEX(Scenario_volume,MATCH(Scenario,ScenarioNames,0))"),

@@ -24,6 +24,7 @@ from ..styles import (HEADER_STYLE, INPUT_STYLE, PROTECTION_NOTE, TITLE_STYLE, S
 from . import styles as looks
 from .layout import (CALCULATION_COLUMNS, FIRST, SCENARIO_COLUMNS, SCENARIO_SCALARS,
                      WORKLOAD_COLUMNS, Layout)
+from .media_cells import media_seconds_formula
 
 
 @dataclass
@@ -166,6 +167,8 @@ def calculations(b: BudgetBook) -> None:
                     f"\"server\",\"generic\",,{ref('ttft_slo_s')},{ref('tpot_slo_s')},"
                     f"{ref('batch')}")
             seconds = f"={ref('devices')}*{tokens_cell}/CPB_LLM_TOKENS_PER_S({args})"
+        elif row.get("model"):  # a media catalog model: its estimator's function
+            seconds = media_seconds_formula(row["modality"], ref)
         else:
             seconds = (f"={ref('flops_per_unit')}/(CPB_HW({ref('hardware')},"
                        f"{ref('precision')})*ComputeEfficiency)")
@@ -260,13 +263,15 @@ def about(b: BudgetBook) -> None:
     rows = [("Workbook", b.title), ("xlcpb version", __version__),
             ("Sheet version", load_bundled().version), ("Build date", b.build_date),
             ("Method", "Per workload: device time per unit from the realistic LLM "
-                       "estimator (text) or FLOPs at calibrated efficiency (image, audio, "
-                       "video); whole devices at the target utilisation; blended prices "
+                       "estimator (text), the media estimators (image, audio, video naming "
+                       "a media model) or FLOPs at calibrated efficiency (the others); "
+                       "whole devices at the target utilisation; blended prices "
                        "declining yearly; the API alternative at its own decline; prices "
                        "in another currency at the month's rate on Rates."),
             ("Functions", "CPB_* cells need the add-in; 'xlcpb publish' makes a copy that "
                           "computes without it."),
             ("Protection", PROTECTION_NOTE)]
+    rows += [("Device time", text) for text in b.prepared.assumptions]
     rows += [("Source", text) for text in b.prepared.sources]
     for offset, (label, value) in enumerate(rows):
         sheet.write(offset, 0, label, b.style(bold=True))
