@@ -1,0 +1,180 @@
+"""Budgets whose image, audio and video workloads name a media model (issue 15): the media
+estimators time them, the CLI, the Python API and the workbook agree, and the published
+workbook recalculates in LibreOffice and Gnumeric, guarding the frozen media calls."""
+
+import json
+import math
+
+import openpyxl
+import pytest
+
+from xlcpb import CPBError
+from xlcpb.cli import main
+from xlcpb.data.plan import parse_plan_text, read_plan
+from xlcpb.estimators.budget import prepare
+from xlcpb.estimators.media import estimate_image, estimate_speech, estimate_video
+from xlcpb.workbook.budget.layout import workload_column
+from xlcpb.workbook.publish import publish
+from gnumeric import gnumeric
+from libreoffice import calc
+
+HEADER = ("name,modality,model,flops_per_unit,hardware,precision,devices,batch,monthly_volume,"
+          "acceptance_rate,utilisation,share_on_demand,price_on_demand,width_px,height_px,"
+          "clip_seconds,fps,steps\n")
+# an image, a video and a speech workload named by model; prices given, so the sheet's
+# prices cannot move the expectations
+PLAN = HEADER + (
+    "Banners,image,SDXL,,L4,fp16,1,2,3000000,1,0.6,1,0.80,1024,1024,,,30\n"
+    "Teasers,video,Wan2.1-1.3B,,H100 SXM,,,,8000,0.5,0.7,1,3.00,832,480,5,16,\n"
+    "Narration,audio,F5-TTS,,L4,,,,400000,1,0.5,1,0.80,,,,,\n")
+MONTHS, HOURS = 3, 730.0
+
+
+def _device_seconds_by_hand():
+    """Device-seconds per unit of each workload from the estimators, by the budget's units:
+    an image on one L4 at batch 2 (a batch of two takes seconds_per_unit, so each image half
+    of it); a video minute = 60 / 5 five-second clips; an audio minute = one 60-s clip (the
+    default clip_seconds of budget_defaults.toml)."""
+    image = estimate_image("SDXL", "L4", 1024, 1024, 30, "fp16", devices=1, batch=2)
+    video = estimate_video("Wan2.1-1.3B", "H100 SXM", 5, 832, 480, 16, precision="bf16")
+    speech = estimate_speech("F5-TTS", "L4", 60, precision="bf16")
+    assert video.steps == 50 and speech.steps == 32  # the catalog's own steps
+    return [image.seconds_per_unit / 2, video.seconds_per_unit * 60 / 5,
+            speech.seconds_per_unit]
+
+
+def _total_by_hand():
+    """Whole devices each month: ceil(volume / acceptance x device-s / 3600 / (730 h x
+    utilisation)), each billed 730 h at its price (no growth, no price decline here)."""
+    volumes, acceptance, utilisation = [3000000, 8000, 400000], [1, 0.5, 1], [0.6, 0.7, 0.5]
+    prices = [0.80, 3.00, 0.80]
+    total, fleet = 0.0, []
+    for seconds, volume, accepted, use, price in zip(_device_seconds_by_hand(), volumes,
+                                                     acceptance, utilisation, prices):
+        devices = math.ceil(volume / accepted * seconds / 3600 / (HOURS * use))
+        total += MONTHS * devices * HOURS * price
+        fleet.append(devices)
+    assert fleet == [16, 8, 3]  # 15.1, 7.8 and 2.96 devices' worth of work
+    return total
+
+
+@pytest.fixture(scope="module")
+def plan_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("media") / "plan.csv"
+    path.write_text(PLAN, "utf-8")
+    return path
+
+
+def test_the_budget_prices_media_models_as_the_estimators_do(plan_file, capsys):
+    prepared = prepare(parse_plan_text(PLAN, "plan"))
+    assert prepared.device_seconds_per_unit.tolist() == pytest.approx(
+        _device_seconds_by_hand(), rel=1e-12)
+    assert main(["budget", str(plan_file), "--months", str(MONTHS), "--hardware-decline", "0",
+                 "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["total"] == pytest.approx(_total_by_hand(), rel=1e-12)
+    assert [row["unit"] for row in document["workloads"]] == ["image", "video minute",
+                                                               "audio minute"]
+    # the budget says which efficiency and utilisation each workload is timed at
+    narration = document["device_time"][2]
+    assert "F5-TTS" in narration and "diffusers profile" in narration
+    assert "utilisation 50%" in narration and "60-s clip" in narration
+
+
+def _published(plan_file, folder):
+    built, published = folder / "budget.xlsx", folder / "published.xlsx"
+    assert main(["budget", str(plan_file), "--months", str(MONTHS), "--hardware-decline", "0",
+                 "-o", str(built), "--format", "json"]) == 0
+    report = publish(built, published)
+    return built, published, report
+
+
+def test_the_workbook_calls_the_media_functions_and_recalculates(plan_file, tmp_path, capsys):
+    built, published, report = _published(plan_file, tmp_path)
+    expected = json.loads(capsys.readouterr().out)["total"]
+    calculations = openpyxl.load_workbook(built)["Calculations"]
+    cells = [calculations.cell(row, 3).value for row in range(11, 14)]
+    for cell, function in zip(cells, ("CPB_IMAGE_SECONDS(", "CPB_VIDEO_SECONDS(",
+                                      "CPB_SPEECH_SECONDS(")):
+        assert function in cell
+    # publish freezes each call to the estimator's value and guards it on every input
+    frozen = {item.function: item for item in report.guarded}
+    seconds = _device_seconds_by_hand()
+    assert frozen["CPB_IMAGE_SECONDS"].value / 2 == pytest.approx(seconds[0], rel=1e-12)
+    columns = {"model", "hardware", "precision", "batch", "devices", "steps"}
+    sizes = {"CPB_IMAGE_SECONDS": ("width_px", "height_px"),
+             "CPB_VIDEO_SECONDS": ("width_px", "height_px", "clip_seconds", "fps"),
+             "CPB_SPEECH_SECONDS": ("clip_seconds",)}
+    for function, row in (("CPB_IMAGE_SECONDS", 5), ("CPB_VIDEO_SECONDS", 6),
+                          ("CPB_SPEECH_SECONDS", 7)):
+        guarded = {reference for reference, _ in frozen[function].inputs}
+        for column in columns | set(sizes[function]):
+            assert f"Workloads!${workload_column(column)}{row}" in guarded, (function, column)
+    for engine in (calc([published], recalc=True)[published],
+                   gnumeric([published])[published]):
+        assert engine["loaded"] and engine["errors"] == [], engine["errors"][:3]
+        assert engine["names"]["TotalBudget"] == pytest.approx(expected, rel=1e-6)
+        assert engine["names"]["TotalBudget"] == pytest.approx(_total_by_hand(), rel=1e-6)
+        assert engine["names"]["AllChecksPass"] in (1.0, True)
+        shown = [row[2] for row in engine["sheets"]["Calculations"][10:13]]
+        assert shown == pytest.approx(seconds, rel=1e-9)  # the device-seconds per unit
+
+
+def _guard_rows(shown):
+    return {row[0].split(" ")[1].strip("()"): row[1] for row in shown["sheets"]["Checks"]
+            if row and isinstance(row[0], str) and row[0].endswith("still matches its inputs")}
+
+
+def test_editing_a_media_input_turns_its_guard_false(plan_file, tmp_path):
+    _, published, _ = _published(plan_file, tmp_path)
+    edits = [f"Workloads!{workload_column('width_px')}5=512",        # the image's size
+             f"Workloads!{workload_column('clip_seconds')}6=10",     # the video's duration
+             f"Workloads!{workload_column('model')}7=XTTS-v2"]       # the speech model
+    for edit, function in zip(edits, ("CPB_IMAGE_SECONDS", "CPB_VIDEO_SECONDS",
+                                      "CPB_SPEECH_SECONDS")):
+        shown = calc([published], recalc=True, assignments=[edit])[published]
+        guards = _guard_rows(shown)
+        assert guards[function] in (0.0, False), (edit, guards)
+        assert [value for name, value in guards.items() if name != function] == [1.0, 1.0]
+        assert shown["names"]["AllChecksPass"] in (0.0, False)
+        banner = [cell for cell in shown["sheets"]["Outputs"][1] if cell]
+        assert banner and banner[0].startswith("STALE: an input of a value frozen")
+
+
+GERMAN = ("name;modality;model;flops_per_unit;hardware;precision;devices;batch;monthly_volume;"
+          "acceptance_rate;utilisation;share_on_demand;price_on_demand;width_px;height_px;"
+          "clip_seconds;fps;steps\n"
+          "Banners;image;SDXL;;L4;fp16;1;2;3.000.000;1;0,6;1;0,80;1.024;1.024;;;30\n"
+          "Teasers;video;Wan2.1-1.3B;;H100 SXM;;;;8.000;0,5;0,7;1;3,00;832;480;5;16;\n"
+          "Narration;audio;F5-TTS;;L4;;;;400.000;1;0,5;1;0,80;;;;;\n")
+
+
+def test_a_german_excel_plan_with_media_columns_parses(tmp_path):
+    path = tmp_path / "plan.csv"
+    path.write_bytes(GERMAN.encode("cp1252"))
+    german = read_plan(path, "de")
+    assert german == parse_plan_text(PLAN, "plan")
+    assert german[0]["width_px"] == 1024 and german[1]["clip_seconds"] == 5
+    assert prepare(german).device_seconds_per_unit.tolist() == pytest.approx(
+        _device_seconds_by_hand(), rel=1e-12)
+
+
+ROW = HEADER.rstrip("\n").count(",")
+
+
+@pytest.mark.parametrize("row, words", [
+    # a size a FLOPs-priced workload cannot use is refused, never ignored
+    ("v,audio,,1.44e15,L4,,,,10,,,,,,,30,,", "'v': clip_seconds = 30.0: only an image, audio "
+                                             "or video workload that names a media model"),
+    ("v,audio,F5-TTS,,L4,,,,10,,,,,1024,,,,", "'v': width_px = 1024: audio has no width_px"),
+    ("i,image,SDXL,,L4,,,,10,,,,,,,5,,", "'i': clip_seconds = 5.0: image has no clip_seconds"),
+    ("c,text,Llama-3.1-8B,,L4,,,,10,,,,,,,,,20", "'c': steps = 20: only an image"),
+    ("x,audio,XTTS-v2,,L4,,,,10,,,,,,,,,20", "'x': steps = 20: XTTS-v2 generates one audio "
+                                             "token per pass"),
+    ("w,video,Wan2.1-14B,1e18,H100 SXM,,,,10,,,,,,,,,", "'w': flops_per_unit = 1e\\+18: and "
+                                                        "model = 'Wan2.1-14B': give one"),
+])
+def test_media_plan_errors_name_the_workload_column_and_value(row, words):
+    assert row.count(",") == ROW
+    with pytest.raises(CPBError, match=words):
+        prepare(parse_plan_text(HEADER + row + "\n", "plan"))
