@@ -127,7 +127,7 @@ def test_budget_cli_example_and_workbook(tmp_path, capsys):
     plan_csv = tmp_path / "plan.csv"
     assert main(["budget", "--example", "--plan-out", str(plan_csv), "--format", "json"]) == 0
     document = json.loads(capsys.readouterr().out)
-    assert document["total"] > 0 and len(document["workloads"]) == 4
+    assert document["total"] > 0 and len(document["workloads"]) == 5
     out = tmp_path / "budget.xlsx"
     assert main(["budget", str(plan_csv), "--months", "24", "-o", str(out)]) == 0
     assert f"Wrote {out}" in capsys.readouterr().out
@@ -167,7 +167,7 @@ def test_fleet_budget_recalculates_in_libreoffice_after_publish(example, tmp_pat
         assert row[2] == (pytest.approx(result.workload_api_cost[index], rel=1e-9)
                           if result.has_api[index] else "n/a")  # n/a, never $0
     # the API total is compared with the self-hosting cost of the same workloads
-    covered = sum(result.workload_cost[i] for i in range(4) if result.has_api[i])
+    covered = sum(result.workload_cost[i] for i in range(5) if result.has_api[i])
     assert shown["names"]["SelfHostedWithApi"] == pytest.approx(covered, rel=1e-9)
     assert result.api_covered_cost == pytest.approx(covered, rel=1e-12)
     # a changed input flows through the native timeline: the low scenario
@@ -381,7 +381,7 @@ def test_budget_json_reports_every_workload_and_month(capsys):
     assert main(["budget", "--example", "--months", "6", "--format", "json"]) == 0
     document = json.loads(capsys.readouterr().out)
     entries = document["timeline"]
-    assert len(entries) == 4 * 6
+    assert len(entries) == 5 * 6
     first = entries[0]
     assert {"replicas", "devices", "committed_devices", "on_demand_devices", "cost",
             "cash_cost", "cost_by_pricing_model", "api_cost", "break_even",

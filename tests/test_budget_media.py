@@ -178,3 +178,33 @@ def test_media_plan_errors_name_the_workload_column_and_value(row, words):
     assert row.count(",") == ROW
     with pytest.raises(CPBError, match=words):
         prepare(parse_plan_text(HEADER + row + "\n", "plan"))
+
+
+def test_the_example_budgets_images_speech_and_video_by_model(capsys):
+    """The example plan's first month, by hand from the estimators and the sheet's prices:
+    its media workloads name SDXL, F5-TTS and Wan2.1-14B (xlcpb/templates/fleet_budget.toml)."""
+    from xlcpb.data.sheet import load_bundled
+    sheet = load_bundled()
+    price = lambda chip, model: sheet.price(chip, pricing_model=model)[  # noqa: E731
+        "price_per_device_hour"]
+    image = estimate_image("SDXL", "L4", 1024, 1024, 30).seconds_per_unit
+    speech = estimate_speech("F5-TTS", "L4", 60).seconds_per_unit
+    clip = estimate_video("Wan2.1-14B", "H100 SXM", 5, 1280, 720, 16).seconds_per_unit
+    # 100,000 images x ~8 s = ~230 h: one L4 at 60% of 730 h; 20,000 narration minutes,
+    # one 60-s clip each, ~54 h: one L4; 500 accepted video minutes at 1 in 5 = 2,500
+    # minutes of 12 five-second clips, ~30 min each: ~14,700 h = 33.5 -> 34 H100s
+    devices = [math.ceil(volume * seconds / 3600 / (730 * 0.6)) for volume, seconds in
+               ((100000, image), (20000, speech), (500 / 0.2 * 12, clip))]
+    assert devices == [1, 1, 34]
+    l4 = 0.3 * price("L4", "on-demand") + 0.7 * price("L4", "spot")
+    h100 = 0.2 * 3.99 + 0.8 * price("H100 SXM", "spot")
+    assert main(["budget", "--example", "--months", "1", "--format", "json"]) == 0
+    rows = {row["workload"]: row for row in json.loads(capsys.readouterr().out)["workloads"]}
+    for name, count, blended in (("Product images", 1, l4), ("Voice narration", 1, l4),
+                                 ("Product videos", 34, h100)):
+        assert rows[name]["devices, first month"] == count
+        assert rows[name]["total cost"] == pytest.approx(count * 730 * blended, rel=1e-12)
+    # dall-e-3 at $0.04 an image (the sheet's api_prices row): 100,000 images, $4,000
+    assert rows["Product images"]["API alternative"] == pytest.approx(4000.0, rel=1e-12)
+    assert rows["Product images"]["unit"] == "image"
+    assert rows["Voice narration"]["unit"] == "audio minute"
