@@ -208,3 +208,29 @@ def test_the_example_budgets_images_speech_and_video_by_model(capsys):
     assert rows["Product images"]["API alternative"] == pytest.approx(4000.0, rel=1e-12)
     assert rows["Product images"]["unit"] == "image"
     assert rows["Voice narration"]["unit"] == "audio minute"
+
+
+def test_estimate_and_the_budget_state_their_assumptions_and_agree_on_them(capsys):
+    """Issue 15: `xlcpb estimate` (100% of peak and 100% utilisation unless told) and the
+    budget (a FLOPs row at the calibrated efficiency, the plan's utilisation) say what they
+    assume, and given the same assumptions time and price a unit alike."""
+    efficiency = 0.46  # the calibrated generic compute efficiency (serving_profiles.toml)
+    assert main(["estimate", "--seconds", "60", "--sample-rate", "24000", "--total-flops",
+                 "1.44e15", "--hardware", "L4", "--precision", "fp16", "--price-per-hour",
+                 "0.39", "--compute-efficiency", str(efficiency), "--utilisation", "0.6"]) == 0
+    assert "at 46% of peak FLOP/s and 60% utilisation" in capsys.readouterr().out
+    assert main(["estimate", "--seconds", "60", "--sample-rate", "24000", "--total-flops",
+                 "1.44e15", "--hardware", "L4", "--precision", "fp16", "--price-per-hour",
+                 "0.39", "--compute-efficiency", str(efficiency), "--utilisation", "0.6",
+                 "--format", "json"]) == 0
+    estimate = json.loads(capsys.readouterr().out)
+    prepared = prepare(parse_plan_text(HEADER + "v,audio,,1.44e15,L4,fp16,1,,100,1,0.6,1,"
+                                                "0.39,,,,,\n", "plan"))
+    seconds = 1.44e15 / (121e12 * efficiency)  # the L4's 121 TFLOP/s fp16 peak
+    assert prepared.device_seconds_per_unit[0] == pytest.approx(seconds, rel=1e-12)
+    assert estimate["generation_s"] == pytest.approx(seconds, rel=1e-12)
+    # a unit's cost before whole devices: device-seconds x price / 3600 / utilisation
+    assert estimate["cost"] == pytest.approx(seconds * 0.39 / 3600 / 0.6, rel=1e-12)
+    assert prepared.assumptions == ["v: 1.44e+15 FLOPs per audio minute at 46.0% of L4's "
+                                    "fp16 peak (the calibrated generic compute efficiency), "
+                                    "utilisation 60%"]
