@@ -13,8 +13,10 @@ from libreoffice import calc
 ROOT = Path(__file__).resolve().parent.parent
 BUDGET = ROOT / "workbooks" / "fleet_budget.xlsx"
 # one replica's tokens/s per text workload (the budget's replica_serving, at the plan's
-# latency targets)
-FROZEN = ["Calculations!C11 (CPB_LLM_TOKENS_PER_S)", "Calculations!C12 (CPB_LLM_TOKENS_PER_S)"]
+# latency targets), then the time of an image, a speech clip and a video clip (budget_media)
+FROZEN = ["Calculations!C11 (CPB_LLM_TOKENS_PER_S)", "Calculations!C12 (CPB_LLM_TOKENS_PER_S)",
+          "Calculations!C13 (CPB_IMAGE_SECONDS)", "Calculations!C14 (CPB_SPEECH_SECONDS)",
+          "Calculations!C15 (CPB_VIDEO_SECONDS)"]
 
 
 @pytest.fixture(scope="module")
