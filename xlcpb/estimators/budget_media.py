@@ -8,11 +8,11 @@ budget's units: an image, a minute of audio, a minute of video - a minute is mad
 60 / clip_seconds clips.
 
 >>> from xlcpb.data.plan import parse_plan_text
->>> from xlcpb.data.sheet import load_sheet
->>> row = parse_plan_text("name,modality,model,hardware,monthly_volume,width_px,height_px\\n"
-...                       "ads,image,SDXL,L4,1000,1024,1024\\n", "doc")[0]
->>> seconds = media_device_seconds(row, load_sheet(), [])
->>> seconds == estimate_image("SDXL", "L4", 1024, 1024, 50, "bf16", 1, 1, 1).seconds_per_unit
+>>> from xlcpb.estimators.budget import prepare
+>>> plan = parse_plan_text("name,modality,model,hardware,monthly_volume,width_px,height_px\\n"
+...                        "ads,image,SDXL,L4,1000,1024,1024\\n", "doc")
+>>> seconds = prepare(plan).device_seconds_per_unit[0]
+>>> bool(seconds == estimate_image("SDXL", "L4", 1024, 1024, 50).seconds_per_unit)
 True
 """
 
