@@ -234,3 +234,32 @@ def test_estimate_and_the_budget_state_their_assumptions_and_agree_on_them(capsy
     assert prepared.assumptions == ["v: 1.44e+15 FLOPs per audio minute at 46.0% of L4's "
                                     "fp16 peak (the calibrated generic compute efficiency), "
                                     "utilisation 60%"]
+
+
+def test_blank_sizes_are_the_models_own_in_the_budget_and_the_workbook(tmp_path, capsys):
+    """An autoregressive speech model has no steps (its cell stays blank, and the published
+    call takes it so); a video's blank clip is the model's own frames at the row's fps:
+    CogVideoX-5B's 49 frames (its model card) at 12 fps, 4.08 s; its 720 x 480 and 50 steps."""
+    plan = tmp_path / "plan.csv"
+    plan.write_text("name,modality,model,hardware,monthly_volume,clip_seconds,fps\n"
+                    "x,audio,XTTS-v2,L4,100000,20,\n"
+                    "v,video,CogVideoX-5B,H100 SXM,100,,12\n", "utf-8")
+    clip = 49 / 12
+    seconds = [estimate_speech("XTTS-v2", "L4", 20).seconds_per_unit * 60 / 20,
+               estimate_video("CogVideoX-5B", "H100 SXM", clip, 720, 480, 12,
+                              50).seconds_per_unit * 60 / clip]
+    prepared = prepare(read_plan(plan))
+    assert prepared.device_seconds_per_unit.tolist() == pytest.approx(seconds, rel=1e-12)
+    rows = prepared.workloads  # as the workbook shows them
+    assert rows[0]["steps"] is None and rows[1]["clip_seconds"] == pytest.approx(clip)
+    assert (rows[1]["width_px"], rows[1]["height_px"], rows[1]["steps"]) == (720, 480, 50)
+    out, published = tmp_path / "b.xlsx", tmp_path / "p.xlsx"
+    assert main(["budget", str(plan), "--months", "6", "-o", str(out), "--format",
+                 "json"]) == 0
+    total = json.loads(capsys.readouterr().out)["total"]
+    publish(out, published)
+    shown = calc([published], recalc=True)[published]
+    assert shown["errors"] == [] and shown["names"]["AllChecksPass"] in (1.0, True)
+    assert shown["names"]["TotalBudget"] == pytest.approx(total, rel=1e-9)
+    assert [row[2] for row in shown["sheets"]["Calculations"][10:12]] == pytest.approx(
+        seconds, rel=1e-9)
