@@ -3,7 +3,7 @@
 Prints the time to prepare and project the plan (the engine), to write the budget workbook,
 to publish it, and LibreOffice's load and full-recalculation times for the published copy
 (the real spreadsheet engine, through tests/libreoffice_calc.py), beside the same figures
-for the 4-workload example as the baseline.
+for the 5-workload example as the baseline.
 Run: ``.venv/bin/python tests/bench/bench_budget.py [--workloads 500] [--months 60]``
 """
 
@@ -78,7 +78,7 @@ def main() -> None:
     parser.add_argument("--months", type=int, default=60)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        rows = [("example (4 x 36)", measure(4, 36, Path(folder))),
+        rows = [("example (5 x 36)", measure(5, 36, Path(folder))),
                 (f"{args.workloads} x {args.months}",
                  measure(args.workloads, args.months, Path(folder)))]
     print(f"{'plan':<18} {'cells':>9} {'engine s':>9} {'build s':>8} {'publish s':>10} "
