@@ -110,7 +110,7 @@ class Prepared:
     currencies: list                   # W: the currency of each row's prices
     api_currencies: list               # W: the API price's currency (None without one)
     sources: list = field(default_factory=list)  # how each figure was found
-    assumptions: list = field(default_factory=list)  # efficiency, utilisation of non-text
+    assumptions: list = field(default_factory=list)  # device time, efficiency, utilisation
 
 
 def _with_defaults(row: dict) -> dict:
