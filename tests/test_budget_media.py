@@ -169,8 +169,8 @@ ROW = HEADER.rstrip("\n").count(",")
     ("v,audio,F5-TTS,,L4,,,,10,,,,,1024,,,,", "'v': width_px = 1024: audio has no width_px"),
     ("i,image,SDXL,,L4,,,,10,,,,,,,5,,", "'i': clip_seconds = 5.0: image has no clip_seconds"),
     ("c,text,Llama-3.1-8B,,L4,,,,10,,,,,,,,,20", "'c': steps = 20: only an image"),
-    ("x,audio,XTTS-v2,,L4,,,,10,,,,,,,,,20", "'x': steps = 20: XTTS-v2 generates one audio "
-                                             "token per pass"),
+    ("x,audio,XTTS-v2,,L4,,,,10,,,,,,,,,20", "'x': steps = 20: XTTS-v2 has no denoising "
+                                             "steps"),
     ("w,video,Wan2.1-14B,1e18,H100 SXM,,,,10,,,,,,,,,", "'w': flops_per_unit = 1e\\+18: and "
                                                         "model = 'Wan2.1-14B': give one"),
 ])
