@@ -187,7 +187,7 @@ def test_the_example_workbook_recalculates_to_every_json_figure(tmp_path, capsys
     # what the example shows beyond the totals: a commitment used in part, crossovers
     rows = shown["names"]["WorkloadOutputs"]
     assert rows[0][10] != "n/a" and rows[2][10] == "n/a"   # the support assistant commits
-    assert rows[2][15] == "n/a"                            # narration has no API
+    assert rows[3][15] == "n/a"                            # narration has no API
 
 
 def test_own_plan_in_euros_recalculates_to_every_json_figure(tmp_path, capsys):
